@@ -1,0 +1,91 @@
+"""The config file: `[storage]`, `[community]` defaults, and one table per adapter."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.errors import DomainError
+from bot.model.settings import SETTINGS, validate
+from storage.engine import database_url
+
+DEFAULT_DATABASE = "sqlite+aiosqlite:///junto.db"
+_TABLES = {"storage", "community", "console", "discord", "matrix"}
+
+
+class ConfigError(Exception):
+    """A config problem, worded for the person who edits the file."""
+
+
+@dataclass
+class Config:
+    database_url: str = DEFAULT_DATABASE
+    defaults: dict[str, Any] = field(default_factory=dict)
+    console: dict[str, Any] | None = None
+    discord: dict[str, Any] | None = None
+    matrix: dict[str, Any] | None = None
+
+
+def load(path: Path) -> Config:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; copy config.example.toml to start") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return parse(raw, str(path))
+
+
+def parse(raw: dict[str, Any], where: str = "config") -> Config:
+    for key in raw:
+        if key not in _TABLES:
+            raise ConfigError(
+                f"{where}: unknown table or key [{key}]; expected one of "
+                + ", ".join(f"[{t}]" for t in sorted(_TABLES))
+            )
+        if not isinstance(raw[key], dict):
+            raise ConfigError(f"{where}: {key} must be a table, written [{key}]")
+    config = Config()
+    storage = raw.get("storage", {})
+    _only(storage, {"url"}, where, "storage")
+    url = os.environ.get("JUNTO_DATABASE_URL") or storage.get("url", DEFAULT_DATABASE)
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(f"{where}: [storage] url must be a database URL or a file path")
+    try:
+        config.database_url = database_url(url)
+    except Exception as error:  # SQLAlchemy's URL errors vary by what is wrong
+        raise ConfigError(f"{where}: [storage] url is not a database URL: {error}") from None
+    if not config.database_url.startswith(("sqlite+aiosqlite", "postgresql+asyncpg")):
+        raise ConfigError(
+            f"{where}: [storage] url must be SQLite (sqlite:///junto.db) or PostgreSQL "
+            "(postgresql://user@host/db)"
+        )
+    for name, value in raw.get("community", {}).items():
+        if name not in SETTINGS:
+            raise ConfigError(
+                f"{where}: [community] {name} is not a setting; known: " + ", ".join(SETTINGS)
+            )
+        try:
+            config.defaults[name] = validate(name, str(value))
+        except DomainError:
+            raise ConfigError(
+                f"{where}: [community] {name} takes {SETTINGS[name].kind}, not {value!r}"
+            ) from None
+    console = raw.get("console")
+    if console is not None:
+        _only(console, {"community", "prefix"}, where, "console")
+        config.console = console
+    config.discord = raw.get("discord")
+    config.matrix = raw.get("matrix")
+    return config
+
+
+def _only(table: dict[str, Any], allowed: set[str], where: str, name: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}: [{name}] has no key {key!r}; expected " + ", ".join(sorted(allowed))
+            )

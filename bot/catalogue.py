@@ -1,0 +1,115 @@
+"""The command catalogue: every adapter and the help text are built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.context import Ctx
+from bot.replies import Reply
+
+Handler = Callable[[Ctx, Mapping[str, Any]], Awaitable[Reply]]
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # one word, or a quoted phrase
+    REST = "rest"  # everything left on the line
+    INTEGER = "integer"
+    DURATION = "duration"  # minutes; typed as 2, 1.5, 2h, 90m, 1h30m
+    INSTANT = "instant"  # typed in the speaker's zone
+    CHOICE = "choice"
+    MEMBER = "member"
+    CIRCLE = "circle"  # a circle's short name
+    NUMBER = "number"  # a short number, `12` or `#12`
+    SETTING = "setting"
+
+
+class Who(StrEnum):
+    """Who may call a command. The core checks the community-wide roles;
+    roles tied to one object (lead of a circle, host of an event) are checked
+    by the service that knows the object."""
+
+    ANYONE = "anyone"
+    MEMBER = "member"
+    LEAD = "lead"
+    ADMIN = "admin"
+    ASSESSOR = "assessor"
+    TRUSTEE = "trustee"
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: Kind
+    help: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    max_length: int = 200
+    named_only: bool = False
+
+    def usage(self) -> str:
+        label = f"{self.name}:<{self.name}>" if self.named_only else self.name
+        if self.kind is Kind.CHOICE:
+            label = "|".join(self.choices)
+        if self.kind is Kind.REST:
+            label += "..."
+        return f"<{label}>" if self.required else f"[{label}]"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: tuple[Arg, ...]
+    help: str
+    who: Who
+    handler: Handler
+    # Commands that change nothing are not written to the audit log.
+    changes: bool = True
+
+    @property
+    def group(self) -> str:
+        return self.name.split(" ", 1)[0]
+
+    def usage(self) -> str:
+        return " ".join([self.name, *(a.usage() for a in self.args)])
+
+    def arg(self, name: str) -> Arg | None:
+        return next((a for a in self.args if a.name == name), None)
+
+
+class Catalogue:
+    def __init__(self, commands: Iterable[Command]) -> None:
+        self._commands: dict[str, Command] = {}
+        for command in commands:
+            if command.name in self._commands:
+                raise ValueError(f"command {command.name!r} is declared twice")
+            self._commands[command.name] = command
+
+    def __iter__(self) -> Any:
+        return iter(self._commands.values())
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def get(self, name: str) -> Command | None:
+        return self._commands.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._commands)
+
+    def groups(self) -> dict[str, list[Command]]:
+        grouped: dict[str, list[Command]] = {}
+        for command in self._commands.values():
+            grouped.setdefault(command.group, []).append(command)
+        return grouped
+
+
+def default_catalogue() -> Catalogue:
+    # Imported here so the services can import Ctx and Arg without a cycle.
+    from bot.services import admin, circles, help, profiles
+
+    return Catalogue([*help.COMMANDS, *profiles.COMMANDS, *circles.COMMANDS, *admin.COMMANDS])

@@ -1,0 +1,305 @@
+"""`Core.run`: one command, one unit of work, one reply."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from bot.arguments import bind
+from bot.catalogue import Catalogue, Command, Who
+from bot.context import Ctx
+from bot.errors import DomainError
+from bot.model.members import Actor, Member
+from bot.model.settings import Settings
+from bot.ports import Clock, Community, Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
+from bot.replies import Address, Anchor, Notice, Outcome, Reply, error_reply
+
+log = logging.getLogger(__name__)
+
+_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class CommunitySpec:
+    """How an adapter names the community a command was said in."""
+
+    slug: str
+    name: str
+    # The console's first speaker becomes its admin; chat platforms have their own admins.
+    first_speaker_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    command: str
+    actor: Actor
+    key: str
+    community: CommunitySpec
+    args: Mapping[str, Any] = field(default_factory=dict)
+    # Where it was said (a channel or room id on the actor's platform).
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A neutral reaction event: someone added or removed an emoji on a message."""
+
+    actor: Actor
+    key: str
+    community: CommunitySpec
+    message_id: str
+    emoji: str
+    added: bool
+
+
+# A reaction handler gets the anchor's object id and returns a reply, or None to stay quiet.
+ReactionHandler = Callable[[Ctx, Anchor, str, bool], Awaitable[Reply | None]]
+DueWork = Callable[["Core"], Awaitable[list[Notice]]]
+
+
+class Core:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        catalogue: Catalogue,
+        defaults: Mapping[str, Any] | None = None,
+        reaction_handlers: Mapping[str, ReactionHandler] | None = None,
+        due_work: Sequence[DueWork] = (),
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.catalogue = catalogue
+        self.defaults = dict(defaults or {})
+        self.reaction_handlers = dict(reaction_handlers or {})
+        self.due_work = list(due_work)
+
+    async def run(self, call: Call) -> Outcome:
+        command = self.catalogue.get(call.command)
+        if command is None:
+            return Outcome(error_reply("command.unknown_nohint", {"command": call.command}))
+        for attempt in range(_ATTEMPTS):
+            try:
+                return await self._run_once(call, command)
+            except Retry:
+                log.info("retrying %s after a storage conflict (attempt %d)", call.key, attempt)
+            except Duplicate:
+                # The same key committed concurrently: its first result stands.
+                # Any other clash (two members taking one name) is run again and
+                # then meets the rule that refuses it.
+                stored = await self._stored(call)
+                if stored is not None:
+                    return stored
+        return Outcome(self._internal_error(call, RuntimeError("too many storage conflicts")))
+
+    async def react(self, reaction: Reaction) -> Outcome | None:
+        """Route a reaction on a message Junto posted to the object it stands for."""
+        async with self.uow_factory() as uow:
+            community = await uow.communities.get_or_create(
+                reaction.community.slug, reaction.community.name, self.clock.now()
+            )
+            anchor = await uow.posts.find(
+                community.id, reaction.actor.platform, reaction.message_id
+            )
+        if anchor is None or anchor.kind not in self.reaction_handlers:
+            return None
+        handler = self.reaction_handlers[anchor.kind]
+
+        async def run(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
+            reply = await handler(ctx, anchor, reaction.emoji, reaction.added)
+            return reply or Reply("reaction.ignored", private=True)
+
+        pseudo = Command(f"react {anchor.kind}", (), "a reaction", Who.MEMBER, run)
+        call = Call(pseudo.name, reaction.actor, reaction.key, reaction.community)
+        outcome = await self._run_once(call, pseudo)
+        if outcome.reply.key == "reaction.ignored" and not outcome.notices:
+            return None
+        return outcome
+
+    async def record_post(
+        self, community: CommunitySpec, platform: str, message_id: str, anchor: Anchor
+    ) -> None:
+        """An adapter posted a message that stands for an object; remember which."""
+        async with self.uow_factory() as uow:
+            found = await uow.communities.get_or_create(
+                community.slug, community.name, self.clock.now()
+            )
+            await uow.posts.record(found.id, platform, message_id, anchor)
+            await uow.commit()
+
+    async def run_due(self) -> list[Notice]:
+        """Run everything that has fallen due by the clock's now."""
+        notices: list[Notice] = []
+        for work in self.due_work:
+            notices.extend(await work(self))
+        return notices
+
+    async def _stored(self, call: Call) -> Outcome | None:
+        async with self.uow_factory() as uow:
+            community = await uow.communities.get_or_create(
+                call.community.slug, call.community.name, self.clock.now()
+            )
+            stored = await uow.commands.find(community.id, call.key)
+            if stored is None:
+                return None
+            settings = Settings(self.defaults, await uow.settings.stored(community.id))
+            return await self._replay(uow, community, call, settings, stored.reply)
+
+    async def _replay(
+        self,
+        uow: UnitOfWork,
+        community: Community,
+        call: Call,
+        settings: Settings,
+        reply: Mapping[str, Any],
+    ) -> Outcome:
+        actor = call.actor
+        member = await uow.members.by_identity(community.id, actor.platform, actor.external_id)
+        return Outcome(
+            Reply.from_json(reply),
+            replayed=True,
+            actor_timezone=(member.timezone if member else None) or settings.timezone,
+            community_timezone=settings.timezone,
+        )
+
+    async def _run_once(self, call: Call, command: Command) -> Outcome:
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            community = await uow.communities.get_or_create(
+                call.community.slug, call.community.name, now
+            )
+            settings = Settings(self.defaults, await uow.settings.stored(community.id))
+            stored = await uow.commands.find(community.id, call.key)
+            if stored is not None:
+                return await self._replay(uow, community, call, settings, stored.reply)
+            member = await self._member(uow, community, call, now)
+            ctx = Ctx(
+                uow=uow,
+                now=now,
+                community=community,
+                settings=settings,
+                member=member,
+                actor=call.actor,
+                catalogue=self.catalogue,
+                place=call.place,
+            )
+            try:
+                _check_role(ctx, command)
+                args = await bind(ctx, command, call.args)
+                reply = await command.handler(ctx, args)
+                notices = [await self._address(uow, ctx, n) for n in ctx.notices]
+                await uow.commands.record(
+                    community.id, call.key, command.name, member.id, reply.to_json(), now
+                )
+                if command.changes:
+                    await uow.commands.audit(
+                        community.id, member.id, command.name, call.key, _loggable(args), now
+                    )
+                await uow.commit()
+                return _outcome(reply, member, settings, notices)
+            except DomainError as error:
+                failure = error_reply(error.code, error.params)
+            except (Retry, Duplicate):
+                raise
+            except Exception as error:  # a bug must not leave a command unanswered
+                return _outcome(self._internal_error(call, error), member, settings)
+        # The command's work is rolled back; keep its refusal under its key so a
+        # repeat gets the same answer. If a copy of this command committed
+        # meanwhile, the refusal was caused by that copy: its result stands.
+        if not await self._record_refusal(call, command, failure, now):
+            stored_outcome = await self._stored(call)
+            if stored_outcome is not None:
+                return stored_outcome
+        return _outcome(failure, member, settings)
+
+    async def _record_refusal(
+        self, call: Call, command: Command, reply: Reply, now: datetime
+    ) -> bool:
+        try:
+            async with self.uow_factory() as uow:
+                community = await uow.communities.get_or_create(
+                    call.community.slug, call.community.name, now
+                )
+                await uow.commands.record(
+                    community.id, call.key, command.name, None, reply.to_json(), now
+                )
+                await uow.commit()
+        except Duplicate:
+            return False
+        return True
+
+    async def _member(
+        self, uow: UnitOfWork, community: Community, call: Call, now: datetime
+    ) -> Member:
+        actor = call.actor
+        found = await uow.members.by_identity(community.id, actor.platform, actor.external_id)
+        if found is not None:
+            if actor.display_name and found.display_name != actor.display_name:
+                found.display_name = actor.display_name[:80]
+                await uow.members.save(found)
+            return found
+        first = call.community.first_speaker_admin and await uow.members.count(community.id) == 0
+        member = await uow.members.create(
+            community.id, (actor.display_name or actor.external_id)[:80], now, admin=first
+        )
+        await uow.members.add_identity(community.id, member.id, actor.platform, actor.external_id)
+        member.identities = [(actor.platform, actor.external_id)]
+        return member
+
+    async def _address(self, uow: UnitOfWork, ctx: Ctx, notice: Notice) -> Notice:
+        addresses: list[Address] = []
+        if notice.member_id is not None:
+            reader = await uow.members.get(notice.member_id)
+            tz = reader.timezone or ctx.settings.timezone
+            for platform, external_id in await uow.members.identities(notice.member_id):
+                addresses.append(Address(platform, "member", external_id, tz))
+        if notice.circle_id is not None:
+            for platform, external_id in await uow.circles.places(notice.circle_id):
+                addresses.append(Address(platform, "place", external_id, ctx.settings.timezone))
+        return replace(notice, addresses=tuple(addresses))
+
+    def _internal_error(self, call: Call, error: BaseException) -> Reply:
+        ref = secrets.token_hex(4)
+        log.error("command %s (%s) failed, ref %s", call.command, call.key, ref, exc_info=error)
+        return error_reply("error.internal", {"ref": ref})
+
+
+def _outcome(
+    reply: Reply, member: Member, settings: Settings, notices: Sequence[Notice] = ()
+) -> Outcome:
+    return Outcome(
+        reply,
+        notices,
+        actor_timezone=member.timezone or settings.timezone,
+        community_timezone=settings.timezone,
+    )
+
+
+def _check_role(ctx: Ctx, command: Command) -> None:
+    member = ctx.member
+    allowed = {
+        Who.ADMIN: ctx.is_admin,
+        Who.ASSESSOR: member.is_assessor or ctx.is_admin,
+        Who.TRUSTEE: member.is_trustee or ctx.is_admin,
+    }.get(command.who, True)
+    if not allowed:
+        raise DomainError(
+            "command.forbidden", who={"$key": f"who.{command.who}"}, command=command.name
+        )
+
+
+def _loggable(args: Mapping[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, Member):
+            return {"member": value.id}
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, str | int | float | bool) or value is None:
+            return value
+        return str(value)
+
+    return {name: plain(value) for name, value in args.items()}

@@ -1,0 +1,1 @@
+"""Plain dataclasses and the rules that need no database."""

@@ -1,0 +1,167 @@
+"""Community settings: every default of DOMAIN.md, changeable by an admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from bot.errors import DomainError
+from bot.model.units import format_minutes, parse_minutes, zone
+
+
+def _int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return parse
+
+
+def _share(text: str) -> str:
+    value = Fraction(text.strip())
+    if not 0 < value <= 1:
+        raise ValueError(text)
+    return str(value)
+
+
+def _minutes(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = parse_minutes(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return parse
+
+
+def _timezone(text: str) -> str:
+    zone(text)
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    kind: str  # what the value takes, in words, for error replies
+    help: str
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str] = str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("timezone", "UTC", "an IANA time zone", "the community's time zone", _timezone),
+        Setting(
+            "circle_size",
+            35,
+            "a whole number from 3 to 500",
+            "most members in a circle",
+            _int(3, 500),
+        ),
+        Setting(
+            "circle_min_contexts",
+            2,
+            "a whole number from 1 to 10",
+            "distinct contexts a circle needs to become active",
+            _int(1, 10),
+        ),
+        Setting(
+            "circle_min_members",
+            3,
+            "a whole number from 2 to 50",
+            "members a circle needs to become active",
+            _int(2, 50),
+        ),
+        Setting(
+            "review_window",
+            72 * 60,
+            "a duration from 1h to 30 days (e.g. 72h)",
+            "how long a review stays open after an event",
+            _minutes(60, 30 * 24 * 60),
+            format_minutes,
+        ),
+        Setting(
+            "pass_share",
+            "2/3",
+            "a fraction above 0 and at most 1 (e.g. 2/3)",
+            "share of ballots at level that validates an event",
+            _share,
+        ),
+        Setting(
+            "attend_required",
+            4,
+            "a whole number from 0 to 100",
+            "validated events to attend each year",
+            _int(0, 100),
+        ),
+        Setting(
+            "host_required",
+            2,
+            "a whole number from 0 to 100",
+            "validated events to host each year",
+            _int(0, 100),
+        ),
+        Setting(
+            "escrow_days",
+            90,
+            "a whole number of days from 1 to 730",
+            "days before an unassessed escrow is refunded",
+            _int(1, 730),
+        ),
+        Setting(
+            "link_code_minutes",
+            30,
+            "a whole number of minutes from 1 to 1440",
+            "how long a profile link code stays valid",
+            _int(1, 1440),
+        ),
+    )
+}
+
+
+def validate(name: str, text: str) -> Any:
+    setting = SETTINGS.get(name)
+    if setting is None:
+        raise DomainError("admin.setting_unknown", name=name)
+    try:
+        return setting.parse(text)
+    except (ValueError, ZeroDivisionError, DomainError):
+        raise DomainError("admin.setting_value", name=name, kind=setting.kind, value=text) from None
+
+
+class Settings:
+    """One community's effective settings: stored values over configured defaults."""
+
+    def __init__(self, defaults: Mapping[str, Any], stored: Mapping[str, Any]) -> None:
+        self._values = {name: s.default for name, s in SETTINGS.items()}
+        self._values.update(defaults)
+        self._defaults = dict(self._values)
+        self._values.update({k: v for k, v in stored.items() if k in SETTINGS})
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def is_default(self, name: str) -> bool:
+        return bool(self._values[name] == self._defaults[name])
+
+    @property
+    def circle_size(self) -> int:
+        return int(self._values["circle_size"])
+
+    @property
+    def circle_min_contexts(self) -> int:
+        return int(self._values["circle_min_contexts"])
+
+    @property
+    def circle_min_members(self) -> int:
+        return int(self._values["circle_min_members"])
+
+    @property
+    def timezone(self) -> str:
+        return str(self._values["timezone"])

@@ -1,0 +1,126 @@
+"""What the core says back: message keys and parameters, not text.
+
+Rendering lives in bot/rendering.py so wording stays in one translatable place.
+Parameters are JSON values so a reply can be stored under its command key and
+returned unchanged when the key repeats. Instants are tagged so each reader sees
+their own time zone.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+JSON = Any
+
+
+def instant(value: datetime) -> dict[str, str]:
+    return {"$instant": value.isoformat()}
+
+
+def nested(key: str, **params: JSON) -> dict[str, JSON]:
+    """A message inside a message: lines of a list, parts of a summary."""
+    return {"$key": key, "$params": params}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The object a posted message stands for, so reactions on it reach it."""
+
+    kind: str
+    object_id: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    key: str
+    params: Mapping[str, JSON] = field(default_factory=dict)
+    private: bool = False
+    attachments: Sequence[Attachment] = ()
+    anchor: Anchor | None = None
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "key": self.key,
+            "params": dict(self.params),
+            "private": self.private,
+            "attachments": [
+                {
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "data": base64.b64encode(a.data).decode("ascii"),
+                }
+                for a in self.attachments
+            ],
+            "anchor": [self.anchor.kind, self.anchor.object_id] if self.anchor else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSON]) -> Reply:
+        anchor = data.get("anchor")
+        return cls(
+            key=data["key"],
+            params=data.get("params", {}),
+            private=bool(data.get("private")),
+            attachments=tuple(
+                Attachment(a["filename"], a["content_type"], base64.b64decode(a["data"]))
+                for a in data.get("attachments", [])
+            ),
+            anchor=Anchor(anchor[0], int(anchor[1])) if anchor else None,
+        )
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a notice goes on one platform: a person, or a place people talk."""
+
+    platform: str
+    kind: str  # "member" or "place"
+    external_id: str
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the core tells someone besides the caller."""
+
+    reply: Reply
+    member_id: int | None = None
+    circle_id: int | None = None
+    addresses: Sequence[Address] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reply: Reply
+    notices: Sequence[Notice] = ()
+    replayed: bool = False
+    # Zones to render in: the caller's for a private reply, the community's for a public one.
+    actor_timezone: str = "UTC"
+    community_timezone: str = "UTC"
+
+
+def error_reply(code: str, params: Mapping[str, JSON]) -> Reply:
+    return Reply(code, {k: _jsonable(v) for k, v in params.items()}, private=True)
+
+
+def _jsonable(value: JSON) -> JSON:
+    if isinstance(value, datetime):
+        return instant(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)

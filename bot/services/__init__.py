@@ -1,0 +1,1 @@
+"""One module per noun; each declares its commands and the functions they reach."""

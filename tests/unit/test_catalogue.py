@@ -1,0 +1,88 @@
+"""The catalogue and the wording stay consistent as commands are added."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.catalogue import Kind, default_catalogue
+from bot.messages import MESSAGES
+from bot.rendering import Style, render
+from bot.replies import Reply, instant, nested
+from tests.support import START
+
+ROOT = Path(__file__).parents[2]
+_KEY_USE = re.compile(
+    r"""(?:DomainError|Reply|nested|error_reply)\(\s*["']([a-z_]+\.[a-z_.]+)["']"""
+)
+
+
+def test_every_message_key_used_in_the_code_has_wording() -> None:
+    used: set[str] = set()
+    for path in [*(ROOT / "bot").rglob("*.py"), *(ROOT / "adapters").rglob("*.py")]:
+        used |= set(_KEY_USE.findall(path.read_text()))
+    assert used, "the pattern found no keys"
+    assert sorted(used - MESSAGES.keys()) == []
+
+
+def test_every_command_is_documented_and_well_formed() -> None:
+    catalogue = default_catalogue()
+    for command in catalogue:
+        assert command.help, command.name
+        names = [a.name for a in command.args]
+        assert len(names) == len(set(names)), command.name
+        for arg in command.args:
+            assert arg.help, (command.name, arg.name)
+            if arg.kind is Kind.CHOICE:
+                assert arg.choices, (command.name, arg.name)
+        rest = [a for a in command.args if a.kind is Kind.REST]
+        assert not rest or command.args[-1].kind is Kind.REST, command.name
+
+
+def test_commands_from_the_spec_are_present() -> None:
+    names = set(default_catalogue().names())
+    for required in (
+        "help",
+        "profile set",
+        "profile show",
+        "profile link",
+        "circle create",
+        "circle join",
+        "circle leave",
+        "circle info",
+        "circle list",
+        "circle lead",
+        "admin settings",
+        "admin role",
+    ):
+        assert required in names
+
+
+def test_instants_render_in_the_readers_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    reply = Reply("profile.card", {"joined": instant(START), "name": "a"})
+    assert "Tue 01 Dec 2026 09:00 UTC" in render(reply, Style())
+    assert "Tue 01 Dec 2026 20:00 AEDT" in render(reply, Style(ZoneInfo("Australia/Sydney")))
+    assert f"<t:{int(START.timestamp())}:f>" in render(reply, Style(native_timestamps=True))
+
+
+def test_nested_messages_and_missing_wording() -> None:
+    reply = Reply(
+        "circle.list",
+        {
+            "lines": [
+                nested(
+                    "circle.list_line",
+                    name="a",
+                    topic="T",
+                    status={"$key": "status.active"},
+                    count=3,
+                    size=5,
+                    waiting="",
+                )
+            ]
+        },
+    )
+    assert render(reply, Style()) == "Circles:\n- a: T (active, 3/5)"
+    assert render(Reply("no.such", {"x": 1}), Style()) == "no.such x=1"
