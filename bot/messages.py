@@ -1,9 +1,14 @@
 """The English wording of every reply, by message key.
 
 `{prefix}` is the reader's command prefix (`!` in text, `/` on Discord).
+Each later noun keeps its wording in a module of its own (`messages_events`,
+`messages_ledger`), merged here.
 """
 
 from __future__ import annotations
+
+from bot.messages_events import MESSAGES_EVENTS
+from bot.messages_ledger import MESSAGES_LEDGER
 
 MESSAGES: dict[str, str] = {
     # Input that could not be understood.
@@ -165,3 +170,9 @@ MESSAGES: dict[str, str] = {
     "admin.role_unchanged": "{member} {state} {role} already; nothing changed.",
     "admin.last_admin": "{member} is the last admin; make someone else admin first.",
 }
+
+for _part in (MESSAGES_EVENTS, MESSAGES_LEDGER):
+    _clash = MESSAGES.keys() & _part.keys()
+    if _clash:
+        raise RuntimeError(f"message keys declared twice: {sorted(_clash)}")
+    MESSAGES.update(_part)

@@ -186,3 +186,7 @@ posts = Table(
     Column("kind", String(32), nullable=False),
     Column("object_id", Id, nullable=False),
 )
+
+# Each later noun declares its tables in a module of its own on this metadata;
+# importing them here lets Alembic and the tests see one schema.
+from storage import tables_events, tables_ledger  # noqa: E402, F401

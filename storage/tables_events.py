@@ -1,0 +1,3 @@
+"""Tables for events, attendance, reviews, obligations and due jobs."""
+
+from __future__ import annotations
