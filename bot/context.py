@@ -28,6 +28,8 @@ class Ctx:
     catalogue: Catalogue
     place: str | None = None
     notices: list[Notice] = field(default_factory=list)
+    # The command's key, so what it records (ledger transfers) can be found on a replay.
+    key: str = ""
 
     @property
     def is_admin(self) -> bool:

@@ -77,6 +77,19 @@ class Core:
         self.defaults = dict(defaults or {})
         self.reaction_handlers = dict(reaction_handlers or {})
         self.due_work = list(due_work)
+        # Communities never change once made, so each is looked up once per process.
+        self._communities: dict[str, Community] = {}
+
+    async def _community(self, spec: CommunitySpec) -> Community:
+        found = self._communities.get(spec.slug)
+        if found is None:
+            # Its own transaction, so a refused first command can't roll it back
+            # while the cache remembers it.
+            async with self.uow_factory() as uow:
+                found = await uow.communities.get_or_create(spec.slug, spec.name, self.clock.now())
+                await uow.commit()
+            self._communities[spec.slug] = found
+        return found
 
     async def run(self, call: Call) -> Outcome:
         command = self.catalogue.get(call.command)
@@ -98,10 +111,8 @@ class Core:
 
     async def react(self, reaction: Reaction) -> Outcome | None:
         """Route a reaction on a message Junto posted to the object it stands for."""
+        community = await self._community(reaction.community)
         async with self.uow_factory() as uow:
-            community = await uow.communities.get_or_create(
-                reaction.community.slug, reaction.community.name, self.clock.now()
-            )
             anchor = await uow.posts.find(
                 community.id, reaction.actor.platform, reaction.message_id
             )
@@ -124,10 +135,8 @@ class Core:
         self, community: CommunitySpec, platform: str, message_id: str, anchor: Anchor
     ) -> None:
         """An adapter posted a message that stands for an object; remember which."""
+        found = await self._community(community)
         async with self.uow_factory() as uow:
-            found = await uow.communities.get_or_create(
-                community.slug, community.name, self.clock.now()
-            )
             await uow.posts.record(found.id, platform, message_id, anchor)
             await uow.commit()
 
@@ -139,10 +148,8 @@ class Core:
         return notices
 
     async def _stored(self, call: Call) -> Outcome | None:
+        community = await self._community(call.community)
         async with self.uow_factory() as uow:
-            community = await uow.communities.get_or_create(
-                call.community.slug, call.community.name, self.clock.now()
-            )
             stored = await uow.commands.find(community.id, call.key)
             if stored is None:
                 return None
@@ -168,10 +175,8 @@ class Core:
 
     async def _run_once(self, call: Call, command: Command) -> Outcome:
         now = self.clock.now()
+        community = await self._community(call.community)
         async with self.uow_factory() as uow:
-            community = await uow.communities.get_or_create(
-                call.community.slug, call.community.name, now
-            )
             settings = Settings(self.defaults, await uow.settings.stored(community.id))
             stored = await uow.commands.find(community.id, call.key)
             if stored is not None:
@@ -186,6 +191,7 @@ class Core:
                 actor=call.actor,
                 catalogue=self.catalogue,
                 place=call.place,
+                key=call.key,
             )
             try:
                 _check_role(ctx, command)
@@ -220,10 +226,8 @@ class Core:
         self, call: Call, command: Command, reply: Reply, now: datetime
     ) -> bool:
         try:
+            community = await self._community(call.community)
             async with self.uow_factory() as uow:
-                community = await uow.communities.get_or_create(
-                    call.community.slug, call.community.name, now
-                )
                 await uow.commands.record(
                     community.id, call.key, command.name, None, reply.to_json(), now
                 )

@@ -36,7 +36,9 @@ def make_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -> 
 
 
 def _sqlite(url: str) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    # Every unit of work ends in an explicit commit or rollback, so the pool's
+    # own rollback on return would only cost another trip to the driver thread.
+    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:

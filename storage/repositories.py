@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, case, delete, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
@@ -18,6 +18,27 @@ from bot.replies import Anchor
 from storage import tables as t
 
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+
+# Statements every command runs, built once: building and cache-keying a
+# statement costs more than running it on a small table.
+_MEMBER_BY_IDENTITY = (
+    select(t.members)
+    .join(t.identities, t.identities.c.member_id == t.members.c.id)
+    .where(
+        t.identities.c.community_id == bindparam("community_id"),
+        t.identities.c.platform == bindparam("platform"),
+        t.identities.c.external_id == bindparam("external_id"),
+    )
+)
+_SETTINGS = select(t.settings.c.name, t.settings.c.value).where(
+    t.settings.c.community_id == bindparam("community_id")
+)
+_FIND_KEY = select(t.command_keys.c.reply, t.command_keys.c.command).where(
+    t.command_keys.c.community_id == bindparam("community_id"),
+    t.command_keys.c.key == bindparam("key"),
+)
+_RECORD_KEY = insert(t.command_keys)
+_AUDIT = insert(t.audit)
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
@@ -100,17 +121,8 @@ class SqlMembers(Repository):
     async def by_identity(
         self, community_id: int, platform: str, external_id: str
     ) -> Member | None:
-        row = (
-            await self._exec(
-                select(t.members)
-                .join(t.identities, t.identities.c.member_id == t.members.c.id)
-                .where(
-                    t.identities.c.community_id == community_id,
-                    t.identities.c.platform == platform,
-                    t.identities.c.external_id == external_id,
-                )
-            )
-        ).first()
+        params = {"community_id": community_id, "platform": platform, "external_id": external_id}
+        row = (await self._exec(_MEMBER_BY_IDENTITY, params)).first()
         return _member(row) if row else None
 
     async def get(self, member_id: int) -> Member:
@@ -390,11 +402,7 @@ class SqlCircles(Repository):
 
 class SqlSettings(Repository):
     async def stored(self, community_id: int) -> dict[str, Any]:
-        rows = await self._exec(
-            select(t.settings.c.name, t.settings.c.value).where(
-                t.settings.c.community_id == community_id
-            )
-        )
+        rows = await self._exec(_SETTINGS, {"community_id": community_id})
         return {r.name: r.value for r in rows}
 
     async def put(self, community_id: int, name: str, value: Any) -> None:
@@ -407,13 +415,7 @@ class SqlSettings(Repository):
 
 class SqlCommandLog(Repository):
     async def find(self, community_id: int, key: str) -> StoredCommand | None:
-        row = (
-            await self._exec(
-                select(t.command_keys.c.reply, t.command_keys.c.command).where(
-                    t.command_keys.c.community_id == community_id, t.command_keys.c.key == key
-                )
-            )
-        ).first()
+        row = (await self._exec(_FIND_KEY, {"community_id": community_id, "key": key})).first()
         return StoredCommand(row.reply, row.command) if row else None
 
     async def record(
@@ -426,14 +428,15 @@ class SqlCommandLog(Repository):
         now: datetime,
     ) -> None:
         await self._exec(
-            insert(t.command_keys).values(
-                community_id=community_id,
-                key=key,
-                command=command,
-                member_id=member_id,
-                reply=dict(reply),
-                at=now,
-            )
+            _RECORD_KEY,
+            {
+                "community_id": community_id,
+                "key": key,
+                "command": command,
+                "member_id": member_id,
+                "reply": dict(reply),
+                "at": now,
+            },
         )
 
     async def audit(
@@ -446,14 +449,15 @@ class SqlCommandLog(Repository):
         now: datetime,
     ) -> None:
         await self._exec(
-            insert(t.audit).values(
-                community_id=community_id,
-                at=now,
-                member_id=member_id,
-                command=command,
-                key=key,
-                details=dict(details),
-            )
+            _AUDIT,
+            {
+                "community_id": community_id,
+                "at": now,
+                "member_id": member_id,
+                "command": command,
+                "key": key,
+                "details": dict(details),
+            },
         )
 
 
