@@ -242,9 +242,7 @@ class Core:
         actor = call.actor
         found = await uow.members.by_identity(community.id, actor.platform, actor.external_id)
         if found is not None:
-            if actor.display_name and found.display_name != actor.display_name:
-                found.display_name = actor.display_name[:80]
-                await uow.members.save(found)
+            # The platform's name is only the starting point; `profile set name:` wins.
             return found
         first = call.community.first_speaker_admin and await uow.members.count(community.id) == 0
         member = await uow.members.create(

@@ -21,6 +21,13 @@ async def test_profile_set_and_show(community: Community) -> None:
     assert "Roles: member" in (await community.ok("bob", "!profile show")).text
 
 
+async def test_a_chosen_name_stays(community: Community) -> None:
+    await community.ok("alice", '!profile set name:"Alice Liddell"')
+    await community.ok("alice", "!circle list")
+    assert (await community.ok("bob", "!profile show @alice")).text.startswith("Alice Liddell")
+    assert (await community.ok("bob", '!profile show "alice liddell"')).text.startswith("Alice")
+
+
 async def test_times_are_shown_in_the_readers_zone(community: Community) -> None:
     await community.ok("alice", "!profile set timezone:Asia/Tokyo")
     shown = await community.ok("alice", "!profile show")
