@@ -1,0 +1,817 @@
+"""The ledger, agreement and auction ports, with explicit row <-> model mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.orm import aliased
+
+from bot.model import agreements as ag
+from bot.model import auctions as au
+from bot.model import ledger as L
+from bot.model.agreements import Agreement, Bundle, Provider
+from bot.model.auctions import Auction, Bid
+from bot.model.ledger import Account, AccountKey, Movement, Redemption, Sums, Transfer
+from storage import tables as t
+from storage import tables_ledger as tl
+from storage.repositories import Repository
+
+
+def _account(row: Row[Any]) -> Account:
+    return Account(
+        id=row.id,
+        community_id=row.community_id,
+        issuer_id=row.issuer_id,
+        kind=row.kind,
+        owner_id=row.owner_id,
+        ref=row.ref,
+        debits_pending=row.debits_pending,
+        debits_posted=row.debits_posted,
+        credits_pending=row.credits_pending,
+        credits_posted=row.credits_posted,
+        services=row.services,
+    )
+
+
+def _transfer(row: Row[Any]) -> Transfer:
+    return Transfer(
+        id=row.id,
+        debit_account_id=row.debit_account_id,
+        credit_account_id=row.credit_account_id,
+        amount=row.amount,
+        code=row.code,
+        flag=row.flag,
+        pending_id=row.pending_id,
+        memo=row.memo,
+    )
+
+
+def _redemption(row: Row[Any]) -> Redemption:
+    return Redemption(
+        id=row.id,
+        community_id=row.community_id,
+        number=row.number,
+        holder_id=row.holder_id,
+        issuer_id=row.issuer_id,
+        minutes=row.minutes,
+        service=row.service,
+        status=row.status,
+        hold_id=row.hold_id,
+        requested_at=row.requested_at,
+        updated_at=row.updated_at,
+        resolved_by=row.resolved_by,
+    )
+
+
+def _key(row: Row[Any]) -> AccountKey:
+    return AccountKey(row.issuer_id, row.kind, row.owner_id, row.ref)
+
+
+class _Upserting(Repository):
+    def _insert(self, table: Any) -> Any:
+        return sqlite_insert(table) if self.sqlite else pg_insert(table)
+
+    def _claim(self, statement: Any, skip_locked: bool) -> Any:
+        """Lock a row for a job; with skip_locked, another process's claim is passed over."""
+        if self.sqlite:
+            return statement
+        return statement.with_for_update(skip_locked=skip_locked)
+
+
+# Every movement runs these; built once, so each use only binds its values.
+_a, _tr = tl.accounts, tl.transfers
+_BY_KEYS = (
+    select(_a)
+    .where(
+        tuple_(_a.c.issuer_id, _a.c.owner_id, _a.c.kind, _a.c.ref).in_(
+            bindparam("keys", expanding=True)
+        )
+    )
+    .order_by(_a.c.id)
+)
+_BY_IDS = select(_a).where(_a.c.id.in_(bindparam("ids", expanding=True))).order_by(_a.c.id)
+_SAVE_TOTALS = (
+    update(_a)
+    .where(_a.c.id == bindparam("account"))
+    .values(
+        debits_pending=bindparam("dpe"),
+        debits_posted=bindparam("dpo"),
+        credits_pending=bindparam("cpe"),
+        credits_posted=bindparam("cpo"),
+    )
+)
+# Only a clash of ids means "made already"; resolving one pending transfer
+# twice must still fail loudly on its own unique key.
+_INSERT_TRANSFERS = {
+    name: insert_(_tr).on_conflict_do_nothing(index_elements=[_tr.c.id]).returning(_tr.c.id)
+    for name, insert_ in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_DELIVERED = (
+    select(func.coalesce(func.sum(tl.redemptions.c.minutes), 0))
+    .where(
+        tl.redemptions.c.issuer_id == bindparam("owner"),
+        tl.redemptions.c.status == L.CONFIRMED,
+    )
+    .scalar_subquery()
+)
+_DELIVERED_BY = select(_DELIVERED)
+# A balance in one round trip: what the member holds, whose it is, what they delivered.
+_OWNED = (
+    select(_a, t.members.c.display_name, _DELIVERED.label("delivered"))
+    .join(t.members, t.members.c.id == _a.c.issuer_id)
+    .where(_a.c.owner_id == bindparam("owner"), _a.c.community_id == bindparam("community"))
+    .order_by(_a.c.id)
+)
+# SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the rows.
+_LOCKING = {
+    False: {"keys": _BY_KEYS, "ids": _BY_IDS},
+    True: {"keys": _BY_KEYS.with_for_update(), "ids": _BY_IDS.with_for_update()},
+}
+
+
+class SqlLedger(_Upserting):
+    async def _by_keys(self, keys: Sequence[AccountKey], lock: bool) -> dict[AccountKey, Account]:
+        query = _LOCKING[lock and not self.sqlite]["keys"]
+        rows = await self._exec(
+            query, {"keys": [(k.issuer_id, k.owner_id, k.kind, k.ref) for k in keys]}
+        )
+        return {_key(r): _account(r) for r in rows}
+
+    async def accounts(
+        self, community_id: int, keys: Iterable[AccountKey], *, lock: bool
+    ) -> dict[AccountKey, Account]:
+        wanted = list(dict.fromkeys(keys))
+        found = await self._by_keys(wanted, lock)
+        missing = [k for k in wanted if k not in found]
+        if missing:
+            a = tl.accounts
+            await self._exec(
+                self._insert(a)
+                .values(
+                    [
+                        {
+                            "community_id": community_id,
+                            "issuer_id": k.issuer_id,
+                            "kind": k.kind,
+                            "owner_id": k.owner_id,
+                            "ref": k.ref,
+                        }
+                        for k in missing
+                    ]
+                )
+                .on_conflict_do_nothing(
+                    index_elements=[a.c.issuer_id, a.c.owner_id, a.c.kind, a.c.ref]
+                )
+            )
+            found.update(await self._by_keys(missing, lock))
+        return found
+
+    async def find(self, key: AccountKey) -> Account | None:
+        found = await self._by_keys([key], lock=False)
+        return found.get(key)
+
+    async def lock(self, account_ids: Iterable[int]) -> dict[int, Account]:
+        query = _LOCKING[not self.sqlite]["ids"]
+        rows = await self._exec(query, {"ids": sorted(set(account_ids))})
+        return {r.id: _account(r) for r in rows}
+
+    async def transfers(self, ids: Iterable[str]) -> dict[str, Transfer]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        rows = await self._exec(select(tl.transfers).where(tl.transfers.c.id.in_(wanted)))
+        return {r.id: _transfer(r) for r in rows}
+
+    async def resolved(self, pending_ids: Iterable[str]) -> set[str]:
+        wanted = list(pending_ids)
+        if not wanted:
+            return set()
+        rows = await self._exec(
+            select(tl.transfers.c.pending_id).where(tl.transfers.c.pending_id.in_(wanted))
+        )
+        return {r.pending_id for r in rows}
+
+    async def insert(self, community_id: int, batch: Sequence[Transfer], now: datetime) -> int:
+        statement = _INSERT_TRANSFERS["sqlite" if self.sqlite else "postgresql"]
+        rows = [
+            {
+                "id": x.id,
+                "community_id": community_id,
+                "debit_account_id": x.debit_account_id,
+                "credit_account_id": x.credit_account_id,
+                "amount": x.amount,
+                "code": x.code,
+                "flag": x.flag,
+                "pending_id": x.pending_id,
+                "at": now,
+                "memo": x.memo,
+            }
+            for x in batch
+        ]
+        result = await self._exec(statement, rows if len(rows) > 1 else rows[0])
+        return len(result.all())
+
+    async def save_totals(self, accounts: Iterable[Account]) -> None:
+        rows = [
+            {
+                "account": x.id,
+                "dpe": x.debits_pending,
+                "dpo": x.debits_posted,
+                "cpe": x.credits_pending,
+                "cpo": x.credits_posted,
+            }
+            for x in accounts
+        ]
+        if rows:
+            await self._exec(_SAVE_TOTALS, rows if len(rows) > 1 else rows[0])
+
+    async def set_services(self, account_id: int, services: str) -> None:
+        a = tl.accounts
+        await self._exec(update(a).where(a.c.id == account_id).values(services=services))
+
+    async def owned(
+        self, community_id: int, owner_id: int
+    ) -> tuple[list[tuple[Account, str]], int]:
+        rows = (await self._exec(_OWNED, {"owner": owner_id, "community": community_id})).all()
+        # Without accounts a member never issued, so never delivered either.
+        delivered = int(rows[0].delivered) if rows else 0
+        return [(_account(r), r.display_name) for r in rows], delivered
+
+    async def names(self, member_ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(member_ids))
+        if not wanted:
+            return {}
+        rows = await self._exec(
+            select(t.members.c.id, t.members.c.display_name).where(t.members.c.id.in_(wanted))
+        )
+        return {r.id: r.display_name for r in rows}
+
+    async def delivered(self, issuer_id: int) -> int:
+        result = await self._exec(_DELIVERED_BY, {"owner": issuer_id})
+        return int(result.scalar_one())
+
+    async def history(self, owner_id: int, limit: int) -> list[Movement]:
+        a = tl.accounts
+        tr = tl.transfers
+        mine = [
+            r.id for r in await self._exec(select(a.c.id, a.c.kind).where(a.c.owner_id == owner_id))
+        ]
+        if not mine:
+            return []
+        debit = aliased(a, name="debit")
+        credit = aliased(a, name="credit")
+        rows = (
+            await self._exec(
+                select(
+                    tr.c.at,
+                    tr.c.code,
+                    tr.c.flag,
+                    tr.c.amount,
+                    tr.c.memo,
+                    tr.c.seq,
+                    debit.c.owner_id.label("debit_owner"),
+                    debit.c.kind.label("debit_kind"),
+                    credit.c.owner_id.label("credit_owner"),
+                    credit.c.kind.label("credit_kind"),
+                    debit.c.issuer_id,
+                )
+                .join(debit, debit.c.id == tr.c.debit_account_id)
+                .join(credit, credit.c.id == tr.c.credit_account_id)
+                .where(or_(tr.c.debit_account_id.in_(mine), tr.c.credit_account_id.in_(mine)))
+                .order_by(tr.c.seq.desc())
+                .limit(limit)
+            )
+        ).all()
+        names = await self.names(
+            [r.debit_owner for r in rows]
+            + [r.credit_owner for r in rows]
+            + [r.issuer_id for r in rows]
+        )
+        moves = []
+        spendable = (L.HOLDING, L.ISSUER)
+        for r in rows:
+            debit_mine = r.debit_owner == owner_id and r.debit_kind in spendable
+            credit_mine = r.credit_owner == owner_id and r.credit_kind in spendable
+            if credit_mine and not debit_mine:
+                direction, other_owner, other_kind = "in", r.debit_owner, r.debit_kind
+            elif debit_mine and not credit_mine:
+                direction, other_owner, other_kind = "out", r.credit_owner, r.credit_kind
+            else:
+                direction = "aside"
+                other_owner, other_kind = (
+                    (r.credit_owner, r.credit_kind)
+                    if r.debit_owner == owner_id
+                    else (r.debit_owner, r.debit_kind)
+                )
+            moves.append(
+                Movement(
+                    at=r.at,
+                    code=r.code,
+                    flag=r.flag,
+                    amount=r.amount,
+                    direction=direction,
+                    issuer_id=r.issuer_id,
+                    issuer_name=names.get(r.issuer_id, "?"),
+                    counterpart_id=other_owner,
+                    counterpart_name=names.get(other_owner, "?"),
+                    counterpart_kind=other_kind,
+                    memo=r.memo,
+                )
+            )
+        return moves
+
+    async def trustees(self, community_id: int) -> list[int]:
+        m = t.members
+        rows = await self._exec(
+            select(m.c.id)
+            .where(
+                m.c.community_id == community_id,
+                m.c.is_trustee.is_(True),
+                m.c.merged_into.is_(None),
+            )
+            .order_by(m.c.id)
+        )
+        return [r.id for r in rows]
+
+    async def add_redemption(
+        self,
+        community_id: int,
+        number: int,
+        holder_id: int,
+        issuer_id: int,
+        minutes: int,
+        service: str,
+        hold_id: str,
+        now: datetime,
+    ) -> Redemption:
+        values: dict[str, Any] = {
+            "community_id": community_id,
+            "number": number,
+            "holder_id": holder_id,
+            "issuer_id": issuer_id,
+            "minutes": minutes,
+            "service": service,
+            "status": L.OPEN,
+            "hold_id": hold_id,
+            "requested_at": now,
+            "updated_at": now,
+        }
+        result = await self._exec(
+            tl.redemptions.insert().values(values).returning(tl.redemptions.c.id)
+        )
+        return Redemption(id=int(result.scalar_one()), **values)
+
+    async def redemption(
+        self, community_id: int, number: int, *, lock: bool = False
+    ) -> Redemption | None:
+        r = tl.redemptions
+        query = select(r).where(r.c.community_id == community_id, r.c.number == number)
+        row = (await self._exec(self._for_update(query) if lock else query)).first()
+        return _redemption(row) if row else None
+
+    async def open_redemptions(self, community_id: int, member_id: int) -> list[Redemption]:
+        r = tl.redemptions
+        rows = await self._exec(
+            select(r)
+            .where(
+                r.c.community_id == community_id,
+                or_(r.c.holder_id == member_id, r.c.issuer_id == member_id),
+                r.c.status.in_([L.OPEN, L.DELIVERED, L.DISPUTED]),
+            )
+            .order_by(r.c.number)
+        )
+        return [_redemption(x) for x in rows]
+
+    async def set_redemption(
+        self, redemption_id: int, status: str, now: datetime, resolved_by: int | None = None
+    ) -> None:
+        r = tl.redemptions
+        values: dict[str, Any] = {"status": status, "updated_at": now}
+        if resolved_by is not None:
+            values["resolved_by"] = resolved_by
+        await self._exec(update(r).where(r.c.id == redemption_id).values(**values))
+
+    async def check(self, community_id: int | None = None) -> list[str]:
+        return await check_ledger(self.conn, community_id)
+
+
+async def check_ledger(conn: AsyncConnection, community_id: int | None = None) -> list[str]:
+    """Recompute every account's totals from its transfers and compare; words for each fault."""
+    a = tl.accounts
+    tr = tl.transfers
+    scope_a = [a.c.community_id == community_id] if community_id is not None else []
+    scope_t = [tr.c.community_id == community_id] if community_id is not None else []
+    accounts = [_account(r) for r in await conn.execute(select(a).where(*scope_a))]
+    sums: dict[int, list[int]] = {}
+    for side in ("debit", "credit"):
+        column = tr.c.debit_account_id if side == "debit" else tr.c.credit_account_id
+        rows = await conn.execute(
+            select(column.label("account"), tr.c.flag, func.sum(tr.c.amount).label("total"))
+            .where(*scope_t)
+            .group_by(column, tr.c.flag)
+        )
+        for row in rows:
+            totals = sums.setdefault(row.account, [0, 0, 0, 0])
+            pending, posted = (0, 1) if side == "debit" else (2, 3)
+            total = int(row.total)
+            if row.flag == L.POSTED:
+                totals[posted] += total
+            elif row.flag == L.PENDING:
+                totals[pending] += total
+            elif row.flag == L.POST:
+                totals[pending] -= total
+                totals[posted] += total
+            else:
+                totals[pending] -= total
+    problems: list[str] = []
+    debit = aliased(a, name="debit")
+    credit = aliased(a, name="credit")
+    crossing = await conn.execute(
+        select(tr.c.id)
+        .join(debit, debit.c.id == tr.c.debit_account_id)
+        .join(credit, credit.c.id == tr.c.credit_account_id)
+        .where(debit.c.issuer_id != credit.c.issuer_id, *scope_t)
+    )
+    problems += [f"transfer {r.id} moves between two currencies" for r in crossing]
+    held = aliased(tr, name="held")
+    mismatched = await conn.execute(
+        select(tr.c.id)
+        .outerjoin(held, held.c.id == tr.c.pending_id)
+        .where(
+            tr.c.flag.in_([L.POST, L.VOID]),
+            or_(
+                held.c.id.is_(None),
+                held.c.flag != L.PENDING,
+                held.c.debit_account_id != tr.c.debit_account_id,
+                held.c.credit_account_id != tr.c.credit_account_id,
+                held.c.amount != tr.c.amount,
+            ),
+            *scope_t,
+        )
+    )
+    problems += [f"transfer {r.id} resolves no matching pending transfer" for r in mismatched]
+    stray = await conn.execute(
+        select(tr.c.id).where(
+            tr.c.flag.in_([L.POSTED, L.PENDING]), tr.c.pending_id.is_not(None), *scope_t
+        )
+    )
+    problems += [f"transfer {r.id} names a pending transfer it cannot resolve" for r in stray]
+    known = {x.id for x in accounts}
+    problems += [
+        f"transfers name account {account_id}, which does not exist"
+        for account_id in sorted(set(sums) - known)
+    ]
+    recomputed = {i: Sums(*v) for i, v in sums.items()}
+    return L.differences(accounts, recomputed, problems)
+
+
+def _provider(row: Row[Any]) -> Provider:
+    return Provider(
+        id=row.id,
+        community_id=row.community_id,
+        member_id=row.member_id,
+        kind=row.kind,
+        skills=row.skills,
+        terms_minutes=row.terms_minutes,
+        guarantee=row.guarantee,
+        registered_at=row.registered_at,
+    )
+
+
+def _agreement(row: Row[Any]) -> Agreement:
+    return Agreement(
+        id=row.id,
+        community_id=row.community_id,
+        number=row.number,
+        provider_id=row.provider_id,
+        skill=row.skill,
+        minutes_each=row.minutes_each,
+        status=row.status,
+        proposed_by=row.proposed_by,
+        proposed_at=row.proposed_at,
+        accepted_at=row.accepted_at,
+        expires_at=row.expires_at,
+    )
+
+
+def _bundle(row: Row[Any]) -> Bundle:
+    return Bundle(
+        agreement_id=row.agreement_id,
+        learner_id=row.learner_id,
+        status=row.status,
+        position=row.position,
+        source_issuer_id=row.source_issuer_id,
+        escrow_account_id=row.escrow_account_id,
+        assessor_id=row.assessor_id,
+        evidence=row.evidence,
+        settled_at=row.settled_at,
+    )
+
+
+class SqlAgreements(_Upserting):
+    async def provider(self, community_id: int, member_id: int) -> Provider | None:
+        p = tl.providers
+        row = (
+            await self._exec(
+                select(p).where(p.c.community_id == community_id, p.c.member_id == member_id)
+            )
+        ).first()
+        return _provider(row) if row else None
+
+    async def save_provider(
+        self,
+        community_id: int,
+        member_id: int,
+        kind: str,
+        skills: str,
+        terms_minutes: int,
+        guarantee: str,
+        now: datetime,
+    ) -> bool:
+        p = tl.providers
+        values = {"kind": kind, "skills": skills, "terms_minutes": terms_minutes}
+        values["guarantee"] = guarantee
+        result = await self._exec(
+            update(p)
+            .where(p.c.community_id == community_id, p.c.member_id == member_id)
+            .values(**values)
+        )
+        if result.rowcount:
+            return False
+        await self._exec(
+            p.insert().values(
+                community_id=community_id, member_id=member_id, registered_at=now, **values
+            )
+        )
+        return True
+
+    async def providers(self, community_id: int) -> list[Provider]:
+        p = tl.providers
+        rows = await self._exec(
+            select(p).where(p.c.community_id == community_id).order_by(p.c.registered_at, p.c.id)
+        )
+        return [_provider(r) for r in rows]
+
+    async def create(
+        self,
+        community_id: int,
+        number: int,
+        provider_id: int,
+        skill: str,
+        minutes_each: int,
+        proposed_by: int,
+        now: datetime,
+    ) -> Agreement:
+        values: dict[str, Any] = {
+            "community_id": community_id,
+            "number": number,
+            "provider_id": provider_id,
+            "skill": skill,
+            "minutes_each": minutes_each,
+            "status": ag.PROPOSED,
+            "proposed_by": proposed_by,
+            "proposed_at": now,
+        }
+        result = await self._exec(
+            tl.agreements.insert().values(values).returning(tl.agreements.c.id)
+        )
+        return Agreement(id=int(result.scalar_one()), **values)
+
+    async def add_bundle(self, bundle: Bundle) -> None:
+        await self._exec(
+            tl.agreement_learners.insert().values(
+                agreement_id=bundle.agreement_id,
+                learner_id=bundle.learner_id,
+                status=bundle.status,
+                position=bundle.position,
+                source_issuer_id=bundle.source_issuer_id,
+                escrow_account_id=bundle.escrow_account_id,
+                assessor_id=bundle.assessor_id,
+                evidence=bundle.evidence,
+                settled_at=bundle.settled_at,
+            )
+        )
+
+    async def get(self, community_id: int, number: int, *, lock: bool = False) -> Agreement | None:
+        g = tl.agreements
+        query = select(g).where(g.c.community_id == community_id, g.c.number == number)
+        row = (await self._exec(self._for_update(query) if lock else query)).first()
+        return _agreement(row) if row else None
+
+    async def by_id(
+        self, agreement_id: int, *, lock: bool = False, skip_locked: bool = False
+    ) -> Agreement | None:
+        g = tl.agreements
+        query = select(g).where(g.c.id == agreement_id)
+        if lock:
+            query = self._claim(query, skip_locked)
+        row = (await self._exec(query)).first()
+        return _agreement(row) if row else None
+
+    async def bundles(self, agreement_id: int) -> list[Bundle]:
+        b = tl.agreement_learners
+        rows = await self._exec(
+            select(b).where(b.c.agreement_id == agreement_id).order_by(b.c.position)
+        )
+        return [_bundle(r) for r in rows]
+
+    async def save_bundle(self, bundle: Bundle) -> None:
+        b = tl.agreement_learners
+        await self._exec(
+            update(b)
+            .where(b.c.agreement_id == bundle.agreement_id, b.c.learner_id == bundle.learner_id)
+            .values(
+                status=bundle.status,
+                source_issuer_id=bundle.source_issuer_id,
+                escrow_account_id=bundle.escrow_account_id,
+                assessor_id=bundle.assessor_id,
+                evidence=bundle.evidence,
+                settled_at=bundle.settled_at,
+            )
+        )
+
+    async def set_status(
+        self,
+        agreement_id: int,
+        status: str,
+        *,
+        accepted_at: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> None:
+        g = tl.agreements
+        values: dict[str, Any] = {"status": status}
+        if accepted_at is not None:
+            values["accepted_at"] = accepted_at
+        if expires_at is not None:
+            values["expires_at"] = expires_at
+        await self._exec(update(g).where(g.c.id == agreement_id).values(**values))
+
+    async def due(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        g = tl.agreements
+        rows = await self._exec(
+            select(g.c.community_id, g.c.id)
+            .where(g.c.status == ag.ACCEPTED, g.c.expires_at <= now)
+            .order_by(g.c.expires_at, g.c.id)
+            .limit(limit)
+        )
+        return [(r.community_id, r.id) for r in rows]
+
+    async def involving(self, community_id: int, member_id: int) -> list[Agreement]:
+        g = tl.agreements
+        b = tl.agreement_learners
+        learner_of = select(b.c.agreement_id).where(b.c.learner_id == member_id)
+        rows = await self._exec(
+            select(g)
+            .where(
+                g.c.community_id == community_id,
+                or_(g.c.provider_id == member_id, g.c.id.in_(learner_of)),
+            )
+            .order_by(g.c.number)
+        )
+        return [_agreement(r) for r in rows]
+
+
+def _auction(row: Row[Any]) -> Auction:
+    return Auction(
+        id=row.id,
+        community_id=row.community_id,
+        number=row.number,
+        seller_id=row.seller_id,
+        issuer_id=row.issuer_id,
+        minutes=row.minutes,
+        reserve=row.reserve,
+        currency=row.currency,
+        opened_at=row.opened_at,
+        ends_at=row.ends_at,
+        status=row.status,
+        hold_id=row.hold_id,
+        lot_account_id=row.lot_account_id,
+        winner_id=row.winner_id,
+        price=row.price,
+        closed_at=row.closed_at,
+    )
+
+
+class SqlAuctions(_Upserting):
+    async def create(
+        self,
+        community_id: int,
+        number: int,
+        seller_id: int,
+        issuer_id: int,
+        minutes: int,
+        reserve: int,
+        currency: str,
+        ends_at: datetime,
+        hold_id: str,
+        lot_account_id: int,
+        now: datetime,
+    ) -> Auction:
+        values: dict[str, Any] = {
+            "community_id": community_id,
+            "number": number,
+            "seller_id": seller_id,
+            "issuer_id": issuer_id,
+            "minutes": minutes,
+            "reserve": reserve,
+            "currency": currency,
+            "opened_at": now,
+            "ends_at": ends_at,
+            "status": au.OPEN,
+            "hold_id": hold_id,
+            "lot_account_id": lot_account_id,
+        }
+        result = await self._exec(tl.auctions.insert().values(values).returning(tl.auctions.c.id))
+        return Auction(id=int(result.scalar_one()), **values)
+
+    async def get(self, community_id: int, number: int, *, lock: bool = False) -> Auction | None:
+        x = tl.auctions
+        query = select(x).where(x.c.community_id == community_id, x.c.number == number)
+        row = (await self._exec(self._for_update(query) if lock else query)).first()
+        return _auction(row) if row else None
+
+    async def by_id(
+        self, auction_id: int, *, lock: bool = False, skip_locked: bool = False
+    ) -> Auction | None:
+        x = tl.auctions
+        query = select(x).where(x.c.id == auction_id)
+        if lock:
+            query = self._claim(query, skip_locked)
+        row = (await self._exec(query)).first()
+        return _auction(row) if row else None
+
+    async def listed(self, community_id: int) -> list[Auction]:
+        x = tl.auctions
+        rows = await self._exec(
+            select(x)
+            .where(x.c.community_id == community_id, x.c.status.in_([au.OPEN, au.WON]))
+            .order_by(x.c.ends_at, x.c.number)
+        )
+        return [_auction(r) for r in rows]
+
+    async def bids(self, auction_id: int) -> list[Bid]:
+        b = tl.bids
+        rows = await self._exec(select(b).where(b.c.auction_id == auction_id).order_by(b.c.id))
+        return [Bid(r.id, r.auction_id, r.bidder_id, r.amount, r.at) for r in rows]
+
+    async def add_bid(self, auction_id: int, bidder_id: int, amount: int, now: datetime) -> Bid:
+        result = await self._exec(
+            tl.bids.insert()
+            .values(auction_id=auction_id, bidder_id=bidder_id, amount=amount, at=now)
+            .returning(tl.bids.c.id)
+        )
+        return Bid(int(result.scalar_one()), auction_id, bidder_id, amount, now)
+
+    async def extend(self, auction_id: int, ends_at: datetime) -> None:
+        x = tl.auctions
+        await self._exec(update(x).where(x.c.id == auction_id).values(ends_at=ends_at))
+
+    async def close(
+        self,
+        auction_id: int,
+        status: str,
+        now: datetime,
+        winner_id: int | None = None,
+        price: int | None = None,
+    ) -> None:
+        x = tl.auctions
+        values: dict[str, Any] = {"status": status, "closed_at": now}
+        if winner_id is not None:
+            values.update(winner_id=winner_id, price=price)
+        await self._exec(update(x).where(x.c.id == auction_id).values(**values))
+
+    async def due(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        x = tl.auctions
+        rows = await self._exec(
+            select(x.c.community_id, x.c.id)
+            .where(and_(x.c.status == au.OPEN, x.c.ends_at <= now))
+            .order_by(x.c.ends_at, x.c.id)
+            .limit(limit)
+        )
+        return [(r.community_id, r.id) for r in rows]
+
+
+async def check_engine(engine: AsyncEngine) -> tuple[list[str], dict[str, int]]:
+    """The ledger check over a whole database, with how much it looked at."""
+    async with engine.connect() as conn:
+        problems = await check_ledger(conn)
+        counts = {
+            "accounts": int(
+                (await conn.execute(select(func.count()).select_from(tl.accounts))).scalar_one()
+            ),
+            "transfers": int(
+                (await conn.execute(select(func.count()).select_from(tl.transfers))).scalar_one()
+            ),
+            "currencies": int(
+                (
+                    await conn.execute(select(func.count(tl.accounts.c.issuer_id.distinct())))
+                ).scalar_one()
+            ),
+        }
+    return problems, counts
