@@ -1,0 +1,247 @@
+"""Badges, signing keys, journal notes, and the read-only summaries of other features' facts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, and_, delete, func, insert, select, update
+
+from bot.model import agreements as A
+from bot.model import events as E
+from bot.model import ledger as L
+from bot.model.badges import YEAR_DAYS, Award, Facts
+from storage import tables as t
+from storage import tables_badges as tb
+from storage import tables_events as te
+from storage import tables_ledger as tl
+from storage.repositories import Repository
+
+
+def _award(row: Row[Any]) -> Award:
+    return Award(
+        id=row.id,
+        community_id=row.community_id,
+        number=row.number,
+        member_id=row.member_id,
+        code=row.code,
+        name=row.name,
+        description=row.description,
+        criteria=row.criteria,
+        evidence=row.evidence,
+        awarded_by=row.awarded_by,
+        awarded_at=row.awarded_at,
+    )
+
+
+_ev = te.events
+_att = te.event_attendees
+_hosts = te.event_hosts
+_ballots = te.review_ballots
+
+
+class SqlBadges(Repository):
+    # Awards.
+    async def awards(self, member_id: int) -> list[Award]:
+        a = tb.badge_awards
+        rows = await self._exec(
+            select(a).where(a.c.member_id == member_id).order_by(a.c.awarded_at, a.c.id)
+        )
+        return [_award(r) for r in rows]
+
+    async def by_number(self, community_id: int, number: int) -> Award | None:
+        a = tb.badge_awards
+        row = (
+            await self._exec(
+                select(a).where(a.c.community_id == community_id, a.c.number == number)
+            )
+        ).first()
+        return _award(row) if row else None
+
+    async def add_award(
+        self,
+        community_id: int,
+        number: int,
+        member_id: int,
+        code: str,
+        name: str,
+        description: str,
+        criteria: str,
+        evidence: str,
+        awarded_by: int | None,
+        now: datetime,
+    ) -> None:
+        await self._exec(
+            insert(tb.badge_awards).values(
+                community_id=community_id,
+                number=number,
+                member_id=member_id,
+                code=code,
+                name=name[:120],
+                description=description[:300],
+                criteria=criteria[:300],
+                evidence=evidence[:500],
+                awarded_by=awarded_by,
+                awarded_at=now,
+            )
+        )
+
+    # Facts the criteria check.
+    async def facts(self, member: Any, now: datetime) -> Facts:
+        member_id = member.id
+        counted = and_(_ev.c.status == E.VALIDATED, _ev.c.counts.is_(True))
+        hosted_here = select(_hosts.c.event_id).where(_hosts.c.member_id == member_id)
+        attended = (
+            select(func.count())
+            .select_from(_att.join(_ev, _ev.c.id == _att.c.event_id))
+            .where(
+                _att.c.member_id == member_id,
+                _att.c.checked_in_at.is_not(None),
+                counted,
+                _ev.c.starts_at >= now - timedelta(days=YEAR_DAYS),
+                _ev.c.id.not_in(hosted_here),
+            )
+        )
+        hosted = (
+            select(func.count())
+            .select_from(_hosts.join(_ev, _ev.c.id == _hosts.c.event_id))
+            .where(_hosts.c.member_id == member_id, counted)
+        )
+        ballots = (
+            select(func.count()).select_from(_ballots).where(_ballots.c.member_id == member_id)
+        )
+        delivered = select(func.coalesce(func.sum(tl.redemptions.c.minutes), 0)).where(
+            tl.redemptions.c.issuer_id == member_id, tl.redemptions.c.status == L.CONFIRMED
+        )
+        row = (
+            await self._exec(
+                select(
+                    attended.scalar_subquery().label("attended"),
+                    hosted.scalar_subquery().label("hosted"),
+                    ballots.scalar_subquery().label("ballots"),
+                    delivered.scalar_subquery().label("delivered"),
+                )
+            )
+        ).one()
+        return Facts(
+            attended_year=int(row.attended),
+            hosted=int(row.hosted),
+            ballots=int(row.ballots),
+            delivered=int(row.delivered),
+            trustee=bool(member.is_trustee),
+            skills=await self.passed_skills(member_id),
+        )
+
+    async def passed_skills(self, member_id: int) -> list[tuple[str, datetime, str]]:
+        ag, bl = tl.agreements, tl.agreement_learners
+        rows = await self._exec(
+            select(ag.c.skill, bl.c.settled_at, bl.c.evidence)
+            .join(ag, ag.c.id == bl.c.agreement_id)
+            .where(bl.c.learner_id == member_id, bl.c.status == A.PASSED)
+            .order_by(bl.c.settled_at)
+        )
+        return [(r.skill, r.settled_at, r.evidence) for r in rows]
+
+    async def involved_in_closed(
+        self, community_id: int, after: datetime | None, until: datetime
+    ) -> list[int]:
+        """Members whose events closed their review in [after, until]."""
+        window = [_ev.c.community_id == community_id, _ev.c.closed_at <= until]
+        if after is not None:
+            # Inclusive: a review can close at the very instant of the last sweep.
+            window.append(_ev.c.closed_at >= after)
+        closed = select(_ev.c.id).where(*window)
+        ids: set[int] = set()
+        for table in (_att, _hosts, _ballots):
+            rows = await self._exec(
+                select(table.c.member_id).where(table.c.event_id.in_(closed)).distinct()
+            )
+            ids.update(r.member_id for r in rows)
+        return sorted(ids)
+
+    async def swept_until(self, community_id: int) -> datetime | None:
+        row = (
+            await self._exec(
+                select(tb.badge_sweeps.c.swept_until).where(
+                    tb.badge_sweeps.c.community_id == community_id
+                )
+            )
+        ).first()
+        return row.swept_until if row else None
+
+    async def set_swept(self, community_id: int, until: datetime, *, first: bool) -> None:
+        s = tb.badge_sweeps
+        if first:
+            await self._exec(insert(s).values(community_id=community_id, swept_until=until))
+        else:
+            await self._exec(
+                update(s).where(s.c.community_id == community_id).values(swept_until=until)
+            )
+
+    async def community_ids(self) -> list[int]:
+        return [r.id for r in await self._exec(select(t.communities.c.id))]
+
+    # Signing keys.
+    async def key(self, community_id: int) -> str | None:
+        k = tb.community_keys
+        row = (await self._exec(select(k.c.secret).where(k.c.community_id == community_id))).first()
+        return row.secret if row else None
+
+    async def put_key(self, community_id: int, secret: str, now: datetime) -> None:
+        await self._exec(
+            insert(tb.community_keys).values(
+                community_id=community_id, secret=secret, created_at=now
+            )
+        )
+
+    # Journal notes.
+    async def add_note(self, community_id: int, member_id: int, text: str, now: datetime) -> None:
+        await self._exec(
+            insert(tb.journal_notes).values(
+                community_id=community_id, member_id=member_id, text=text, written_at=now
+            )
+        )
+
+    async def notes(self, member_id: int) -> list[tuple[datetime, str]]:
+        n = tb.journal_notes
+        rows = await self._exec(
+            select(n.c.written_at, n.c.text)
+            .where(n.c.member_id == member_id)
+            .order_by(n.c.written_at, n.c.id)
+        )
+        return [(r.written_at, r.text) for r in rows]
+
+    async def delete_notes(self, member_id: int) -> int:
+        n = tb.journal_notes
+        result = await self._exec(delete(n).where(n.c.member_id == member_id))
+        return int(result.rowcount or 0)
+
+    async def forget(self, member_id: int, pseudonym: str, tokens: Sequence[str]) -> None:
+        """Replace who the member is with a pseudonym; their rows stay for balanced histories."""
+        m = t.members
+        await self._exec(
+            update(m)
+            .where(m.c.id == member_id)
+            .values(
+                display_name=pseudonym,
+                name_key=pseudonym.lower(),
+                context=None,
+                context_key=None,
+                timezone=None,
+                offers="",
+                seeks="",
+            )
+        )
+        i = t.identities
+        ids = [r.id for r in await self._exec(select(i.c.id).where(i.c.member_id == member_id))]
+        for identity_id, token in zip(ids, tokens, strict=False):
+            await self._exec(
+                update(i)
+                .where(i.c.id == identity_id)
+                .values(platform="forgotten", external_id=token)
+            )
+        await self._exec(
+            update(_ballots).where(_ballots.c.member_id == member_id).values(comment=None)
+        )
+        await self.delete_notes(member_id)
