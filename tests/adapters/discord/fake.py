@@ -13,8 +13,10 @@ Typical use::
             interaction = await fake.send_slash_command("junto join", {"topic": "rust"})
             callback = await fake.wait_for_callback(interaction)
 
-Deliberately out of scope: permission checks, voice, threads, presences, sharding,
-and any rate limit other than the ones a test asks for with ``rate_limit_next``.
+Sharding is honoured as far as a guild's events go only to the session whose
+``[shard_id, num_shards]`` owns it (``(guild_id >> 22) % num_shards``).
+Deliberately out of scope: permission checks, voice, threads, presences, and any
+rate limit other than the ones a test asks for with ``rate_limit_next``.
 """
 
 from __future__ import annotations
@@ -305,6 +307,13 @@ class _Session:
     conn: _Conn | None = None
     invalid: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    shard: tuple[int, int] | None = None
+
+    def owns(self, guild_id: Any) -> bool:
+        if self.shard is None or guild_id is None:
+            return True
+        shard_id, count = self.shard
+        return (int(guild_id) >> 22) % count == shard_id
 
 
 @dataclass
@@ -461,6 +470,12 @@ class FakeDiscord:
         self.gateway_received: list[Json] = []
         self.suppressed_events: list[tuple[str, Json]] = []
         self.presence: Json | None = None
+        # Users who accept no direct messages from the bot (privacy settings): the
+        # DM channel opens, but sending to it fails with 50007 as on Discord.
+        self.dms_closed: set[int] = set()
+        # Discord's idea of now, for rules such as "events start in the future"; a test
+        # on a fixed clock hands it that clock.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.identify_count = 0
         self.resume_count = 0
 
@@ -1025,12 +1040,21 @@ class FakeDiscord:
             await conn.close(4014, "Disallowed intent(s)")
             return
         session = _Session(session_id=secrets.token_hex(16), intents=intents, token=self.token)
+        shard = data.get("shard")
+        if shard is not None:
+            valid = isinstance(shard, list) and len(shard) == 2 and 0 <= shard[0] < shard[1]
+            if not valid:
+                await conn.close(4010, "Invalid shard")
+                return
+            session.shard = (int(shard[0]), int(shard[1]))
         self._sessions[session.session_id] = session
         session.conn = conn
         conn.session = session
         conn.info.session_id = session.session_id
         self.identify_count += 1
-        bot_guilds = [gid for gid in self.guilds if (gid, self.bot_id) in self.members]
+        bot_guilds = [
+            gid for gid in self.guilds if (gid, self.bot_id) in self.members and session.owns(gid)
+        ]
         ready = {
             "v": API_VERSION,
             "user": self.user(self.bot_id),
@@ -1047,6 +1071,8 @@ class FakeDiscord:
             "geo_ordered_rtc_regions": [],
             "_trace": ["fake"],
         }
+        if session.shard is not None:
+            ready["shard"] = list(session.shard)
         async with session.lock:
             await self._send_dispatch(session, "READY", ready)
             for gid in bot_guilds:
@@ -1141,6 +1167,8 @@ class FakeDiscord:
         delivered = 0
         for session in sessions:
             payload = data(session.intents) if callable(data) else copy.deepcopy(data)
+            if isinstance(payload, dict) and not session.owns(payload.get("guild_id")):
+                continue
             if intent is not None and not session.intents & intent:
                 self.suppressed_events.append((event, payload))
                 continue
@@ -1703,6 +1731,7 @@ class FakeDiscord:
             ("PATCH", webhook + "/messages/{ref}", self._webhook_edit, False),
             ("DELETE", webhook + "/messages/{ref}", self._webhook_delete, False),
             ("GET", "/channels/{channel_id}", self._get_channel, True),
+            ("DELETE", "/channels/{channel_id}", self._delete_channel, True),
             ("GET", "/channels/{channel_id}/messages", self._get_messages, True),
             ("POST", "/channels/{channel_id}/messages", self._post_message, True),
             ("POST", "/channels/{channel_id}/typing", self._typing, True),
@@ -2444,6 +2473,20 @@ class FakeDiscord:
     async def _get_channel(self, call: _Call) -> _Result:
         return 200, copy.deepcopy(self._channel(call.id("channel_id")))
 
+    async def _delete_channel(self, call: _Call) -> _Result:
+        channel_id = call.id("channel_id")
+        channel = self._channel(channel_id)
+        if channel["type"] == 1:
+            raise ApiError(403, 50003, "Cannot execute action on a DM channel")
+        for message_id in [
+            m for m, v in self.messages.items() if v["channel_id"] == str(channel_id)
+        ]:
+            del self.messages[message_id]
+        del self.channels[channel_id]
+        await self._broadcast("CHANNEL_DELETE", copy.deepcopy(channel), Intents.GUILDS)
+        self._notify()
+        return 200, copy.deepcopy(channel)
+
     async def _get_messages(self, call: _Call) -> _Result:
         channel_id = call.id("channel_id")
         self._channel(channel_id)
@@ -2464,6 +2507,9 @@ class FakeDiscord:
             raise _invalid_form(
                 ["flags"], "MESSAGE_FLAGS_INVALID", "Ephemeral needs an interaction"
             )
+        channel = self._channel(channel_id)
+        if channel["type"] == 1 and int(channel["recipients"][0]["id"]) in self.dms_closed:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
         message = self._create_message(
             channel_id, body, call.files, author=self.user(self.bot_id), flags=flags
         )
@@ -2604,7 +2650,7 @@ class FakeDiscord:
         if event.get("privacy_level") != 2:
             raise _invalid_form(["privacy_level"], "BASE_TYPE_CHOICES", "Value must be one of {2}.")
         start = _parse_time(event.get("scheduled_start_time"), ["scheduled_start_time"])
-        if creating and start <= datetime.now(UTC):
+        if creating and start <= self.clock():
             raise _invalid_form(
                 ["scheduled_start_time"],
                 "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",

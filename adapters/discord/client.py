@@ -1,0 +1,535 @@
+"""The Discord adapter: a discord.py client, its slash commands built from the catalogue.
+
+Every interaction is one core call. The adapter answers each interaction exactly
+once: at once when the core is quick, else after `defer()` so Discord's three
+seconds are never missed, and with a private error when anything fails. The
+interaction id is the command key, so a redelivered interaction changes nothing;
+one already seen by this process is not answered a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord import app_commands
+
+from adapters.discord import replies
+from adapters.discord.commands import (
+    PLATFORM,
+    Localizations,
+    choices,
+    in_sync,
+    payloads,
+    read_command,
+    suggestion_kind,
+)
+from adapters.discord.components import event_view, read_rsvp
+from adapters.discord.notices import Poster
+from adapters.discord.scheduled_events import EventMirror
+from adapters.discord.settings import DiscordConfig
+from bot.core import Call, CommunitySpec, Core, Reaction
+from bot.errors import DomainError
+from bot.model.members import Actor
+from bot.model.units import circle_name
+from bot.rendering import render
+from bot.replies import Notice, Outcome, error_reply
+
+log = logging.getLogger(__name__)
+
+ALREADY_ACKNOWLEDGED = 40060
+UNKNOWN_INTERACTION = 10062
+# Interactions remembered to spot a redelivery; far more than arrive in three seconds.
+SEEN_LIMIT = 10_000
+# Wait this long for the core before deferring; Discord allows 3 s from its side.
+DEFAULT_DEFER_AFTER = 0.15
+# With this many interactions already being answered, a new one is deferred at once.
+DEFAULT_BUSY_AFTER = 4
+DEFAULT_CORE_CONCURRENCY = 8
+# How long a command waits for deferrals under way to go out before it runs.
+DEFERRALS_FIRST = 0.25
+HTTP_CONNECTIONS = 32
+GUILD_ONLY = "Junto's commands work in a server: the server is the community."
+# Discord out of reach: nothing more can be said to the member.
+UNREACHABLE = (aiohttp.ClientError, ConnectionError, TimeoutError)
+# Commands that change what a calendar shows, after which the guild's scheduled
+# events are brought in line.
+CALENDAR_COMMANDS = frozenset({"event schedule", "event edit", "event cancel"})
+
+
+def intents() -> discord.Intents:
+    """Guilds (channels, roles, the guild's name) and reactions; nothing privileged."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+def make_client(config: DiscordConfig, *, guild_ready_timeout: float = 2.0) -> discord.Client:
+    """The client for the config: sharded when it names shards. Call it in a running loop."""
+    # A bounded pool of kept-alive connections: a burst of interactions then reuses
+    # them instead of opening one connection (and TLS handshake) per answer.
+    options: dict[str, Any] = {
+        "intents": intents(),
+        "guild_ready_timeout": guild_ready_timeout,
+        "connector": aiohttp.TCPConnector(limit=HTTP_CONNECTIONS),
+    }
+    if config.shard_count is not None:
+        options["shard_count"] = config.shard_count
+        if config.shard_ids is not None:
+            options["shard_ids"] = list(config.shard_ids)
+        return discord.AutoShardedClient(**options)
+    return discord.Client(**options)
+
+
+@contextlib.contextmanager
+def discord_urls(api_base: str | None, gateway_url: str | None) -> Iterator[None]:
+    """Point discord.py at a Discord-compatible server, and back afterwards.
+
+    discord.py keeps these URLs on classes, so one process talks to one Discord."""
+    saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    try:
+        if api_base is not None:
+            discord.http.Route.BASE = api_base
+        if gateway_url is not None:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+        yield
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+@dataclass
+class SyncResult:
+    synced: bool
+    commands: int
+
+
+class DiscordAdapter:
+    """Binds one discord.py client to the core."""
+
+    def __init__(
+        self,
+        core: Core,
+        config: DiscordConfig,
+        *,
+        client: discord.Client | None = None,
+        guild_ready_timeout: float = 2.0,
+        defer_after: float = DEFAULT_DEFER_AFTER,
+        busy_after: int = DEFAULT_BUSY_AFTER,
+        core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
+        locales: Localizations | None = None,
+    ) -> None:
+        self.core = core
+        self.config = config
+        self.client = client or make_client(config, guild_ready_timeout=guild_ready_timeout)
+        self.defer_after = defer_after
+        self.busy_after = busy_after
+        self._in_flight = 0
+        self._core_slots = asyncio.Semaphore(core_concurrency)
+        self._deferring = 0
+        self._no_deferrals = asyncio.Event()
+        self._no_deferrals.set()
+        # Whether each command's last answer was private: a deferral guesses the next.
+        self._private: dict[str, bool] = {}
+        self.locales = locales or Localizations({})
+        self.poster = Poster(self.client, core, self.community_id_spec)
+        self.events = EventMirror(self.client, core, self.community_id_spec)
+        self.last_sync: SyncResult | None = None
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        # Reactions the bot took off a refused ballot: their removal is not a withdrawal.
+        self._undone: set[tuple[int, int, str]] = set()
+        self.client.setup_hook = self._setup_hook  # type: ignore[method-assign]
+        for handler in (
+            self.on_interaction,
+            self.on_raw_reaction_add,
+            self.on_raw_reaction_remove,
+            self.on_ready,
+        ):
+            self.client.event(handler)
+
+    # ------------------------------------------------------------ start and sync
+
+    async def _setup_hook(self) -> None:
+        await self.sync_commands()
+
+    async def sync_commands(self) -> SyncResult:
+        """Register the catalogue as application commands, only if Discord's copy differs."""
+        wanted = payloads(self.core.catalogue, self.locales)
+        http = self.client.http
+        application_id = self.client.application_id
+        assert application_id is not None, "sync runs after login"
+        guild = self.config.sync_guild
+        if guild is not None:
+            registered = await http.get_guild_commands(application_id, guild)
+        else:
+            registered = await http.get_global_commands(application_id)
+        if in_sync(wanted, registered):
+            log.info("application commands are up to date (%d)", len(wanted))
+            self.last_sync = SyncResult(False, len(wanted))
+            return self.last_sync
+        if guild is not None:
+            await http.bulk_upsert_guild_commands(application_id, guild, wanted)
+        else:
+            await http.bulk_upsert_global_commands(application_id, wanted)
+        log.info("synced %d application commands", len(wanted))
+        self.last_sync = SyncResult(True, len(wanted))
+        return self.last_sync
+
+    async def on_ready(self) -> None:
+        for guild in self.client.guilds:
+            self.events.request(guild.id)
+
+    # ------------------------------------------------------------ who and where
+
+    def community_id_spec(self, guild_id: int) -> CommunitySpec:
+        guild = self.client.get_guild(guild_id)
+        slug = self.config.community_slug(guild_id)
+        return CommunitySpec(slug=slug, name=guild.name if guild else slug)
+
+    @staticmethod
+    def actor(user: discord.abc.User, *, manage_guild: bool) -> Actor:
+        return Actor(PLATFORM, str(user.id), user.display_name, platform_admin=manage_guild)
+
+    def _interaction_actor(self, interaction: discord.Interaction) -> Actor:
+        return self.actor(interaction.user, manage_guild=interaction.permissions.manage_guild)
+
+    def _first_delivery(self, interaction_id: int) -> bool:
+        if interaction_id in self._seen:
+            return False
+        self._seen[interaction_id] = None
+        while len(self._seen) > SEEN_LIMIT:
+            self._seen.popitem(last=False)
+        return True
+
+    # ------------------------------------------------------------ interactions
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        kind = interaction.type
+        if kind not in (
+            discord.InteractionType.application_command,
+            discord.InteractionType.component,
+            discord.InteractionType.autocomplete,
+        ):
+            return
+        if not self._first_delivery(interaction.id):
+            log.info("interaction %s delivered again; it was answered once", interaction.id)
+            return
+        if kind is discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction)
+            return
+        if interaction.guild_id is None:
+            await self._answer_text(interaction, GUILD_ONLY)
+            return
+        try:
+            call = self._call(interaction)
+        except Exception as error:  # a payload we can't read still gets an answer
+            await self._answer(interaction, self._failure(interaction, error), deferred=None)
+            return
+        if call is None:
+            return
+        await self._handle(interaction, call)
+
+    def _call(self, interaction: discord.Interaction) -> Call | None:
+        data: Mapping[str, Any] = interaction.data or {}
+        assert interaction.guild_id is not None
+        if interaction.type is discord.InteractionType.component:
+            found = read_rsvp(str(data.get("custom_id", "")))
+            if found is None:
+                return None  # not a Junto button
+            command, args = found
+        else:
+            invocation = read_command(data)
+            command, args = invocation.command, invocation.args
+        return Call(
+            command,
+            self._interaction_actor(interaction),
+            f"discord:{interaction.id}",
+            self.community_id_spec(interaction.guild_id),
+            args,
+            place=str(interaction.channel_id) if interaction.channel_id else None,
+        )
+
+    async def _handle(self, interaction: discord.Interaction, call: Call) -> None:
+        # Behind a queue of commands this one will take long too: say so at once.
+        queued = self._in_flight >= self.busy_after
+        self._in_flight += 1
+        deferred: bool | None = None
+        try:
+            if queued:
+                deferred = await self._defer(interaction, call)
+            work = asyncio.ensure_future(self._run(interaction, call))
+            if deferred is None:
+                await asyncio.wait({work}, timeout=self.defer_after)
+                if not work.done():
+                    deferred = await self._defer(interaction, call)
+            outcome = await work
+        except Exception as error:  # never leave the member without an answer
+            outcome = self._failure(interaction, error)
+        finally:
+            self._in_flight -= 1
+        self._private[call.command] = outcome.reply.private
+        sent = await self._answer(interaction, outcome, deferred=deferred)
+        try:
+            if sent is not None:
+                await self.poster.posted(
+                    sent, interaction.channel_id or 0, interaction.guild_id, outcome.reply
+                )
+            await self.poster.deliver(
+                outcome.notices,
+                fallback_channel=interaction.channel_id,
+                community=call.community,
+            )
+            if (
+                call.command in CALENDAR_COMMANDS
+                and interaction.guild_id is not None
+                and not (outcome.refused or outcome.replayed)
+            ):
+                self.events.request(interaction.guild_id)
+        except Exception:  # the member has their answer; the rest is logged
+            log.exception("after answering %s", call.command)
+
+    async def _defer(self, interaction: discord.Interaction, call: Call) -> bool:
+        """Show "thinking…", privately if this command's last answer was private."""
+        private = self._private.get(call.command, False)
+        self._deferring += 1
+        self._no_deferrals.clear()
+        try:
+            await interaction.response.defer(thinking=True, ephemeral=private)
+        finally:
+            self._deferring -= 1
+            if not self._deferring:
+                self._no_deferrals.set()
+        return private
+
+    async def _run(self, interaction: discord.Interaction, call: Call) -> Outcome:
+        # Deferrals keep Discord's deadline, so they go first (for a moment: under
+        # steady load there is always one under way); then a few commands at a time:
+        # more would only queue on the database while holding up the loop.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_deferrals.wait(), DEFERRALS_FIRST)
+        async with self._core_slots:
+            if call.command == "circle create":
+                return await self._create_circle(interaction, call)
+            return await self.core.run(call)
+
+    async def _create_circle(self, interaction: discord.Interaction, call: Call) -> Outcome:
+        """A new circle gets a channel of its own when the bot may make one; else its
+        place is the channel it was created in."""
+        guild = interaction.guild
+        channel = None
+        if (
+            self.config.circle_channels
+            and guild is not None
+            and interaction.app_permissions.manage_channels
+            and _valid_circle_name(call.args.get("name"))
+        ):
+            parent = getattr(interaction.channel, "category", None)
+            try:
+                channel = await guild.create_text_channel(
+                    str(call.args["name"]).strip().lower(),
+                    category=parent,
+                    topic=str(call.args.get("topic") or "")[:1024],
+                    reason="a Junto circle",
+                )
+            except discord.HTTPException as error:
+                log.warning("could not make a channel for a circle: %s", error.text)
+        if channel is None:
+            return await self.core.run(call)
+        outcome = await self.core.run(
+            Call(call.command, call.actor, call.key, call.community, call.args, str(channel.id))
+        )
+        if outcome.refused or outcome.replayed:
+            with contextlib.suppress(discord.HTTPException):
+                await channel.delete(reason="the circle was not created")
+        return outcome
+
+    def _failure(self, interaction: discord.Interaction, error: BaseException) -> Outcome:
+        ref = secrets.token_hex(4)
+        log.error("interaction %s failed, ref %s", interaction.id, ref, exc_info=error)
+        return Outcome(error_reply("error.internal", {"ref": ref}), refused=True)
+
+    async def _answer(
+        self, interaction: discord.Interaction, outcome: Outcome, *, deferred: bool | None
+    ) -> int | None:
+        """Answer once; the id of the message when it is public (something may anchor to it).
+
+        `deferred` is None when nothing was sent yet, else whether the "thinking"
+        message was ephemeral: the first followup takes that message's privacy, so a
+        reply of the other kind replaces it with a message of its own."""
+        reply = outcome.reply
+        timezone = outcome.actor_timezone if reply.private else outcome.community_timezone
+        body = replies.body(reply, timezone)
+        kwargs = body.send_kwargs()
+        view = event_view(reply) if not body.ephemeral else None
+        if view is not None:
+            kwargs["view"] = view
+        try:
+            if deferred is None:
+                response = await interaction.response.send_message(
+                    **kwargs, ephemeral=body.ephemeral
+                )
+                return None if body.ephemeral else response.message_id
+            if body.ephemeral != deferred:
+                with contextlib.suppress(discord.NotFound):
+                    await interaction.delete_original_response()
+            message = await interaction.followup.send(**kwargs, ephemeral=body.ephemeral, wait=True)
+            return None if body.ephemeral else message.id
+        except discord.HTTPException as error:
+            if error.code in (ALREADY_ACKNOWLEDGED, UNKNOWN_INTERACTION):
+                log.info("interaction %s was answered already (%s)", interaction.id, error.code)
+                return None
+            log.error("could not answer interaction %s: %s", interaction.id, error)
+            failure = error_reply("error.internal", {"ref": secrets.token_hex(4)})
+            await self._answer_text(interaction, render(failure, replies.style()))
+            return None
+        except UNREACHABLE as error:
+            log.error("could not reach Discord to answer %s: %r", interaction.id, error)
+            return None
+
+    async def _answer_text(self, interaction: discord.Interaction, text: str) -> None:
+        """A last, plain private answer."""
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except (discord.HTTPException, *UNREACHABLE) as error:
+            log.error("interaction %s got no answer: %r", interaction.id, error)
+
+    async def _autocomplete(self, interaction: discord.Interaction) -> None:
+        found: list[dict[str, str]] = []
+        try:
+            invocation = read_command(interaction.data or {})
+            command = self.core.catalogue.get(invocation.command)
+            arg = command.arg(invocation.focused) if command and invocation.focused else None
+            kind = suggestion_kind(arg) if arg is not None else None
+            if kind is not None and interaction.guild_id is not None:
+                suggestions = await self.core.suggest(
+                    self.community_id_spec(interaction.guild_id),
+                    self._interaction_actor(interaction),
+                    kind,
+                    invocation.typed,
+                )
+                found = choices((s.label, s.value) for s in suggestions)
+        except Exception:  # an empty list is a better answer than none
+            log.exception("autocomplete failed")
+        try:
+            await interaction.response.autocomplete(
+                [app_commands.Choice(name=c["name"], value=c["value"]) for c in found]
+            )
+        except (discord.HTTPException, *UNREACHABLE) as error:
+            log.info("autocomplete %s not answered: %r", interaction.id, error)
+
+    # ------------------------------------------------------------ reactions
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, added=True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, added=False)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        me = self.client.user
+        if payload.guild_id is None or (me is not None and payload.user_id == me.id):
+            return
+        author = payload.message_author_id
+        if added and me is not None and author is not None and author != me.id:
+            return  # only Junto's own posts stand for anything
+        emoji = str(payload.emoji)
+        marker = (payload.message_id, payload.user_id, emoji)
+        if not added and marker in self._undone:
+            self._undone.discard(marker)
+            return
+        guild = self.client.get_guild(payload.guild_id)
+        member = payload.member or (guild.get_member(payload.user_id) if guild else None)
+        actor = Actor(
+            PLATFORM,
+            str(payload.user_id),
+            member.display_name if member else "",
+            platform_admin=bool(member and member.guild_permissions.manage_guild),
+        )
+        spec = self.community_id_spec(payload.guild_id)
+        # Reactions carry no id of their own; each gateway event is a new command.
+        key = (
+            f"discord:react:{payload.message_id}:{payload.user_id}:{emoji}:"
+            f"{'add' if added else 'remove'}:{secrets.token_hex(6)}"
+        )
+        try:
+            outcome = await self.core.react(
+                Reaction(actor, key, spec, str(payload.message_id), emoji, added)
+            )
+            if outcome is None:
+                return
+            if outcome.refused and added:
+                await self._undo_reaction(payload, emoji, marker)
+            await self._tell_reactor(payload, outcome)
+            await self.poster.deliver(outcome.notices, community=spec)
+        except Exception:  # a reaction has no one waiting on an answer; log it
+            log.exception("reaction on message %s failed", payload.message_id)
+
+    async def _undo_reaction(
+        self, payload: discord.RawReactionActionEvent, emoji: str, marker: tuple[int, int, str]
+    ) -> None:
+        channel = self.client.get_channel(payload.channel_id)
+        guild = self.client.get_guild(payload.guild_id or 0)
+        if guild is None or not isinstance(channel, discord.abc.GuildChannel):
+            return
+        if not channel.permissions_for(guild.me).manage_messages:
+            return
+        self._undone.add(marker)
+        found = payload.emoji
+        # The REST route names a custom emoji `name:id`, a Unicode one by itself.
+        route_emoji = found.name if found.is_unicode_emoji() else f"{found.name}:{found.id}"
+        try:
+            await self.client.http.remove_reaction(
+                payload.channel_id, payload.message_id, route_emoji or emoji, payload.user_id
+            )
+        except discord.HTTPException as error:
+            self._undone.discard(marker)
+            log.info("could not take a refused reaction off: %s", error.text)
+
+    async def _tell_reactor(
+        self, payload: discord.RawReactionActionEvent, outcome: Outcome
+    ) -> None:
+        reply = outcome.reply
+        if not reply.private:
+            await self.poster.send_to_channel(payload.channel_id, reply, outcome.community_timezone)
+            return
+        try:
+            await self.poster.send_dm(payload.user_id, reply, outcome.actor_timezone)
+        except discord.Forbidden:
+            log.info("reaction reply %s not sent: DMs closed", reply.key)
+
+    # ------------------------------------------------------------ due work
+
+    async def deliver(self, notices: Sequence[Notice]) -> None:
+        """Notices from due work (reminders, reviews, nudges)."""
+        await self.poster.deliver(notices)
+
+    # ------------------------------------------------------------ running
+
+    async def start(self) -> None:
+        await self.client.start(self.config.token)
+
+    async def close(self) -> None:
+        await self.events.close()
+        await self.client.close()
+
+
+def _valid_circle_name(value: Any) -> bool:
+    try:
+        circle_name(str(value or ""))
+    except DomainError:
+        return False
+    return True

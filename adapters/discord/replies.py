@@ -1,0 +1,116 @@
+"""A core Reply as a Discord message: content, embeds and files within Discord's limits.
+
+Private replies (errors, a member's own data) are ephemeral and read as plain
+text. A public reply of one line stays plain text; a longer one becomes an embed
+whose title is its first line, which reads better in a busy channel.
+Times use Discord's `<t:...>` markup, so every reader sees their own zone.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.rendering import Style, render
+from bot.replies import Attachment, Reply
+
+PREFIX = "/"
+COLOUR = 0x2F9E8F
+
+MAX_CONTENT = 2000
+MAX_TITLE = 256
+MAX_EMBED_TEXT = 4096
+MAX_EMBEDS = 10
+MAX_EMBEDS_TOTAL = 6000
+
+
+def style(timezone: str = "UTC") -> Style:
+    return Style(ZoneInfo(timezone), prefix=PREFIX, native_timestamps=True)
+
+
+@dataclass(frozen=True)
+class Body:
+    """What one message carries, as plain data (discord.py objects are made on sending,
+    because a file can be sent only once)."""
+
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    attachments: tuple[Attachment, ...] = ()
+    ephemeral: bool = False
+
+    def discord_embeds(self) -> list[discord.Embed]:
+        return [discord.Embed.from_dict(e) for e in self.embeds]
+
+    def discord_files(self) -> list[discord.File]:
+        return [discord.File(io.BytesIO(a.data), filename=a.filename) for a in self.attachments]
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for discord.py's send methods (content, embeds, files)."""
+        kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+        if self.content:
+            kwargs["content"] = self.content
+        if self.embeds:
+            kwargs["embeds"] = self.discord_embeds()
+        if self.attachments:
+            kwargs["files"] = self.discord_files()
+        return kwargs
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split on line ends where possible, so a list never breaks mid-line."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:size])
+            line = line[size:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > size:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def text_body(text: str, *, ephemeral: bool, attachments: tuple[Attachment, ...] = ()) -> Body:
+    lines = text.strip("\n").split("\n")
+    fits = len(text) <= MAX_CONTENT
+    if fits and (ephemeral or len(lines) == 1):
+        return Body(text, [], attachments, ephemeral)
+    title, rest = lines[0], "\n".join(lines[1:]).strip("\n")
+    if len(title) > MAX_TITLE:
+        title, rest = "", text
+    pieces = _chunks(rest, MAX_EMBED_TEXT) if rest else []
+    total = len(title) + sum(len(p) for p in pieces)
+    if len(pieces) > MAX_EMBEDS or total > MAX_EMBEDS_TOTAL:
+        # Too long for any message: the first line, and the whole text as a file.
+        summary = (lines[0][: MAX_CONTENT - 40] + "\n(the full text is attached)").strip()
+        full = Attachment("junto-reply.txt", "text/plain", text.encode())
+        return Body(summary, [], (*attachments, full), ephemeral)
+    embeds: list[dict[str, Any]] = []
+    for index, piece in enumerate(pieces or [""]):
+        embed: dict[str, Any] = {"type": "rich", "color": COLOUR}
+        if index == 0 and title:
+            embed["title"] = title
+        if piece:
+            embed["description"] = piece
+        embeds.append(embed)
+    return Body("", embeds, attachments, ephemeral)
+
+
+def body(reply: Reply, timezone: str = "UTC", *, ephemeral: bool | None = None) -> Body:
+    """The message for a reply; `ephemeral` defaults to the reply's own privacy."""
+    private = reply.private if ephemeral is None else ephemeral
+    return text_body(
+        render(reply, style(timezone)), ephemeral=private, attachments=tuple(reply.attachments)
+    )

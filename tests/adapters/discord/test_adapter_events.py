@@ -1,0 +1,144 @@
+"""Events on Discord: RSVP buttons that run `event rsvp`, native scheduled events that
+follow Junto's events, and reminders by DM (or in the circle's channel)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from sqlalchemy import select
+
+from adapters.discord.components import rsvp_id
+from storage import tables_events
+from tests.adapters.discord.fake import FakeDiscord
+from tests.adapters.discord.harness import (
+    Bot,
+    active_circle,
+    channel_texts,
+    dm_texts,
+    is_ephemeral,
+    started,
+    text_of,
+)
+
+
+@pytest_asyncio.fixture
+async def bot(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[Bot]:
+    async with started(fake_discord, tmp_path) as running:
+        yield running
+
+
+async def schedule(bot: Bot, **options: Any) -> tuple[int, int]:
+    """Schedule an event in spanish-a2; its number and the id of the post announcing it."""
+    wanted = {
+        "circle": "spanish-a2",
+        "title": "Conversation",
+        "start": "2026-12-03 18:00",
+        "duration": "90m",
+        **options,
+    }
+    _, callback, interaction = await bot.say("alice", "event schedule", wanted)
+    assert callback.type == 4 and not is_ephemeral(callback.data)
+    number = int((await bot.stored(interaction))[0]["params"]["number"])
+    assert interaction.original_message_id is not None
+    return number, interaction.original_message_id
+
+
+async def rsvps(bot: Bot) -> dict[str, str]:
+    """Each member's answer, by display name."""
+    from storage import tables
+
+    events, members = tables_events.event_attendees, tables.members
+    async with bot.app.engine.connect() as conn:
+        rows = await conn.execute(
+            select(members.c.display_name, events.c.rsvp).join(
+                members, members.c.id == events.c.member_id
+            )
+        )
+        return {r.display_name: r.rsvp for r in rows}
+
+
+async def test_an_event_post_has_rsvp_buttons_that_answer_it(bot: Bot) -> None:
+    await active_circle(bot)
+    number, post = await schedule(bot)
+    message = bot.fake.render_message(post)
+    buttons = [c for row in message["components"] for c in row["components"]]
+    assert [b["custom_id"] for b in buttons] == [
+        rsvp_id(number, answer) for answer in ("going", "maybe", "no")
+    ]
+    assert [b["label"] for b in buttons] == ["Going", "Maybe", "Not going"]
+
+    click = await bot.fake.send_component(post, rsvp_id(number, "going"), user_id=bot.user("bob"))
+    callback = await bot.answer(click)
+    assert is_ephemeral(callback.data) and f"going to #{number}" in text_of(callback.data)
+    click = await bot.fake.send_component(post, rsvp_id(number, "maybe"), user_id=bot.user("carol"))
+    await bot.answer(click)
+    assert await rsvps(bot) == {"Bob": "going", "Carol": "maybe"}
+    # The same click delivered twice is one answer.
+    await bot.fake.redeliver(click)
+    await bot.ok("alice", "circle list")
+    assert len(click.attempts) == 1
+    # A click is the command itself: the same rules, the same refusals.
+    await bot.people("erin")
+    click = await bot.fake.send_component(post, rsvp_id(number, "going"), user_id=bot.user("erin"))
+    callback = await bot.answer(click)
+    assert is_ephemeral(callback.data) and "spanish-a2" in text_of(callback.data)
+    assert "Erin" not in await rsvps(bot)
+
+
+async def test_events_are_mirrored_as_scheduled_events(bot: Bot) -> None:
+    await active_circle(bot)
+    number, _ = await schedule(bot, where="Library, room 2", about="Bring questions")
+    await bot.adapter.events.idle()
+    [mirrored] = bot.fake.scheduled_events.values()
+    assert mirrored["name"] == "Conversation"
+    assert mirrored["privacy_level"] == 2 and mirrored["entity_type"] == 3
+    assert mirrored["entity_metadata"] == {"location": "Library, room 2"}
+    start = datetime.fromisoformat(mirrored["scheduled_start_time"])
+    end = datetime.fromisoformat(mirrored["scheduled_end_time"])
+    assert start == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    assert end - start == timedelta(minutes=90)
+    assert mirrored["description"].startswith("Bring questions")
+    assert mirrored["description"].endswith(f"Junto event #{number}")
+
+    await bot.ok("alice", "event edit", {"event": str(number), "title": "Conversation club"})
+    await bot.ok("alice", "event edit", {"event": str(number), "start": "2026-12-04 19:00"})
+    await bot.adapter.events.idle()
+    [mirrored] = bot.fake.scheduled_events.values()
+    assert mirrored["name"] == "Conversation club"
+    start = datetime.fromisoformat(mirrored["scheduled_start_time"])
+    assert start == datetime(2026, 12, 4, 19, 0, tzinfo=UTC)
+
+    await bot.ok("alice", "event cancel", {"event": str(number)})
+    await bot.adapter.events.idle()
+    [mirrored] = bot.fake.scheduled_events.values()
+    assert mirrored["status"] == 4  # canceled
+
+    # Repeats are each their own event; nothing made twice by a second pass.
+    await schedule(bot, title="Weekly", repeat="weekly", count=3)
+    await bot.adapter.events.idle()
+    await bot.adapter.events.reconcile(bot.fake.guild_id)
+    weekly = [e for e in bot.fake.scheduled_events.values() if e["name"] == "Weekly"]
+    assert len(weekly) == 3
+    assert bot.fake.unknown_routes == []
+
+
+async def test_reminders_come_by_dm_or_in_the_circle_channel(bot: Bot) -> None:
+    channel = await active_circle(bot)
+    number, post = await schedule(bot, start="2026-12-02 18:00")
+    for name in ("bob", "carol"):
+        click = await bot.fake.send_component(
+            post, rsvp_id(number, "going"), user_id=bot.user(name)
+        )
+        await bot.answer(click)
+    bot.fake.dms_closed.add(bot.user("carol"))
+    # The day-before reminder falls due.
+    bot.app.clock.advance(timedelta(hours=9, minutes=5))
+    await bot.adapter.deliver(await bot.app.core.run_due())
+    assert any(f"#{number}" in t for t in dm_texts(bot, "bob"))
+    assert dm_texts(bot, "carol") == []
+    mention = f"<@{bot.user('carol')}>"
+    assert any(t.startswith(mention) and f"#{number}" in t for t in channel_texts(bot, channel))
