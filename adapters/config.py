@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from adapters.discord.settings import DiscordConfig, parse_discord
+from adapters.matrix.config import MatrixConfig, MatrixConfigError, parse_matrix
 from bot.errors import DomainError
 from bot.model.settings import SETTINGS, validate
 from storage.engine import database_url
@@ -25,8 +27,8 @@ class Config:
     database_url: str = DEFAULT_DATABASE
     defaults: dict[str, Any] = field(default_factory=dict)
     console: dict[str, Any] | None = None
-    discord: dict[str, Any] | None = None
-    matrix: dict[str, Any] | None = None
+    discord: DiscordConfig | None = None
+    matrix: MatrixConfig | None = None
 
 
 def load(path: Path) -> Config:
@@ -78,8 +80,18 @@ def parse(raw: dict[str, Any], where: str = "config") -> Config:
     if console is not None:
         _only(console, {"community", "prefix"}, where, "console")
         config.console = console
-    config.discord = raw.get("discord")
-    config.matrix = raw.get("matrix")
+    discord = raw.get("discord")
+    if discord is not None:
+        try:
+            config.discord = parse_discord(discord)
+        except ValueError as error:
+            raise ConfigError(f"{where}: [discord] {error}") from None
+    matrix = raw.get("matrix")
+    if matrix is not None:
+        try:
+            config.matrix = parse_matrix(matrix, where)
+        except MatrixConfigError as error:
+            raise ConfigError(str(error)) from None
     return config
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,10 @@ from adapters.console.console import Console
 from bot.catalogue import default_catalogue
 from bot.clock import ManualClock, SystemClock
 from bot.core import CommunitySpec, Core
+from bot.jobs import JobRunner, default_handlers
+from bot.services import badges, reviews
+from bot.services.agreements import expire_escrows
+from bot.services.auctions import end_auctions
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
@@ -29,6 +34,7 @@ class App:
     core: Core
     engine: AsyncEngine
     clock: ManualClock | SystemClock
+    jobs: JobRunner | None = None
 
 
 async def build(
@@ -41,8 +47,18 @@ async def build(
     engine = make_engine(database_url, schema=schema)
     await upgrade(engine)
     the_clock = clock or SystemClock()
-    core = Core(SqlUnitOfWorkFactory(engine), the_clock, default_catalogue(), defaults)
-    return App(core, engine, the_clock)
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    jobs = JobRunner(uow_factory, the_clock, default_handlers(), defaults=defaults)
+    core = Core(
+        uow_factory,
+        the_clock,
+        badges.with_automatic_awards(default_catalogue()),
+        defaults,
+        reaction_handlers={"review": reviews.on_reaction},
+        due_work=[jobs.due_work, badges.due_work],
+    )
+    jobs.add_sweeps(core, [expire_escrows, end_auctions])
+    return App(core, engine, the_clock, jobs)
 
 
 def console_community(config: Mapping[str, Any] | None) -> CommunitySpec:
@@ -70,22 +86,37 @@ async def run_console(
             prefix=str((console_config or {}).get("prefix", "!")),
             files=Path("junto-out"),
         )
-        await console.run(stream)
+        # On a real clock due jobs run by themselves; a fixed clock waits for `:advance`.
+        stop = asyncio.Event()
+        loop = None
+        if start is None and app.jobs is not None:
+            loop = asyncio.create_task(app.jobs.run_forever(stop, console._deliver_notices))
+        try:
+            await console.run(stream)
+        finally:
+            stop.set()
+            if loop is not None:
+                await loop
     finally:
         await app.engine.dispose()
 
 
 async def run_configured(config: Config) -> None:
     """Start every adapter the config names."""
-    missing = [name for name in ("discord", "matrix") if getattr(config, name) is not None]
-    if missing:
-        raise ConfigError(
-            "this version of Junto has no "
-            + " or ".join(f"[{m}]" for m in missing)
-            + " adapter yet; remove the table, or try the community with `junto console`"
-        )
+    chat: list[Coroutine[Any, Any, None]] = []
+    if config.discord is not None:
+        from adapters.discord.service import run_discord
+
+        chat.append(run_discord(config))
+    if config.matrix is not None:
+        from adapters.matrix.runner import run_matrix
+
+        chat.append(run_matrix(config))
+    if chat:
+        await asyncio.gather(*chat)
+        return
     if config.console is None:
         raise ConfigError(
-            "nothing to run: add a [console] table (or, later, [discord] or [matrix]) to the config"
+            "nothing to run: add a [console], [discord] or [matrix] table to the config"
         )
     await run_console(config.database_url, config=config)

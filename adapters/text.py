@@ -9,6 +9,8 @@ knows who is speaking.
 from __future__ import annotations
 
 import difflib
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.catalogue import Catalogue, Command, Kind
@@ -27,13 +29,13 @@ def is_command(text: str, prefix: str) -> bool:
     return text.lstrip().startswith(prefix)
 
 
-def tokenize(text: str) -> list[str]:
-    """Split on white space; quotes group words and may start mid-word (`name:"a b"`)."""
-    tokens: list[str] = []
+def _scan(text: str) -> Iterator[tuple[str, int]]:
+    """Tokens with where each starts. Lazy, so a trailing free-text argument can
+    take the rest of the line as typed, quotes and all."""
     current: list[str] = []
     closing: str | None = None
-    started = False
-    for char in text:
+    start: int | None = None
+    for index, char in enumerate(text):
         if closing is not None:
             if char == closing or (closing == "”" and char == '"'):
                 closing = None
@@ -42,36 +44,43 @@ def tokenize(text: str) -> list[str]:
             continue
         if char in _QUOTES:
             closing = _QUOTES[char]
-            started = True
+            start = index if start is None else start
         elif char.isspace():
-            if started:
-                tokens.append("".join(current))
-                current, started = [], False
+            if start is not None:
+                yield "".join(current), start
+                current, start = [], None
         else:
             current.append(char)
-            started = True
+            start = index if start is None else start
     if closing is not None:
         raise DomainError("input.quote")
-    if started:
-        tokens.append("".join(current))
-    return tokens
+    if start is not None:
+        yield "".join(current), start
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on white space; quotes group words and may start mid-word (`name:"a b"`)."""
+    return [token for token, _ in _scan(text)]
 
 
 def parse(text: str, prefix: str, catalogue: Catalogue) -> ParsedCommand:
     body = text.lstrip()[len(prefix) :]
-    tokens = tokenize(body)
-    if not tokens:
+    scanner = _scan(body)
+    head = list(itertools.islice(scanner, 2))
+    if not head:
         raise DomainError("command.empty")
-    command, rest = _find_command(tokens, catalogue)
-    return ParsedCommand(command.name, _bind(command, rest))
+    command, used = _find_command([token for token, _ in head], catalogue)
+    rest = itertools.chain(head[used:], scanner)
+    return ParsedCommand(command.name, _bind(command, rest, body))
 
 
-def _find_command(tokens: list[str], catalogue: Catalogue) -> tuple[Command, list[str]]:
+def _find_command(tokens: list[str], catalogue: Catalogue) -> tuple[Command, int]:
+    """The command the first words name, and how many words its name took."""
     words = [t.lower() for t in tokens[:2]]
     for length in (2, 1):
         found = catalogue.get(" ".join(words[:length]))
         if found is not None and len(words) >= length:
-            return found, tokens[length:]
+            return found, length
     typed = " ".join(words)
     names = catalogue.names()
     close = difflib.get_close_matches(typed, names, n=1, cutoff=0.5) or difflib.get_close_matches(
@@ -87,28 +96,27 @@ def _find_command(tokens: list[str], catalogue: Catalogue) -> tuple[Command, lis
     raise DomainError("command.unknown_nohint", command=typed)
 
 
-def _bind(command: Command, tokens: list[str]) -> dict[str, str]:
+def _bind(command: Command, tokens: Iterator[tuple[str, int]], body: str) -> dict[str, str]:
     names = {a.name for a in command.args}
     usage = command.usage()
     bound: dict[str, str] = {}
-    positional: list[str] = []
-    for token in tokens:
+    extra: list[str] = []
+    for token, start in tokens:
         name, sep, value = token.partition(":")
         if sep and name.lower() in names:
             if name.lower() in bound:
                 raise DomainError("input.twice", name=name, usage=usage)
             bound[name.lower()] = value
+            continue
+        slot = next((a for a in command.args if not a.named_only and a.name not in bound), None)
+        if slot is None:
+            extra.append(token)
+        elif slot.kind is Kind.REST:
+            # Free text keeps its spacing and quotes: comments, pasted JSON.
+            bound[slot.name] = body[start:].strip()
+            break
         else:
-            positional.append(token)
-    slots = [a for a in command.args if not a.named_only and a.name not in bound]
-    for arg in slots:
-        if not positional:
-            break
-        if arg.kind is Kind.REST:
-            bound[arg.name] = " ".join(positional)
-            positional = []
-            break
-        bound[arg.name] = positional.pop(0)
-    if positional:
-        raise DomainError("input.extra", value=" ".join(positional), usage=usage)
+            bound[slot.name] = token
+    if extra:
+        raise DomainError("input.extra", value=" ".join(extra), usage=usage)
     return bound

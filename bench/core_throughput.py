@@ -27,17 +27,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import aiosqlite
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import event
 
-import aiosqlite  # noqa: E402
-import asyncpg  # type: ignore[import-untyped]  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-
-from adapters.run import App, build  # noqa: E402
-from adapters.text import parse  # noqa: E402
-from bot.clock import ManualClock  # noqa: E402
-from bot.core import Call, CommunitySpec  # noqa: E402
-from bot.model.members import Actor  # noqa: E402
+from adapters.run import App, build
+from adapters.text import parse
+from bot.clock import ManualClock
+from bot.core import Call, CommunitySpec
+from bot.model.members import Actor
 
 PG_DSN = os.environ.get("JUNTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -70,7 +68,7 @@ def workload(members: int, rounds: int) -> dict[str, list[Step]]:
                 ("circle info", f"!circle info {circle}"),
                 ("circle list", "!circle list"),
                 ("profile show", f"!profile show @member{(m + r + 1) % members}"),
-                ("profile set", f"!profile set offers:\"skill {r}\""),
+                ("profile set", f'!profile set offers:"skill {r}"'),
                 ("circle leave", f"!circle leave {circle}"),
                 ("help", "!help circle join"),
             ]
@@ -82,10 +80,11 @@ def workload(members: int, rounds: int) -> dict[str, list[Step]]:
 
 async def seed(app: App, members: int) -> None:
     for m in range(members):
-        await say(app, f"member{m}", f'!profile set context:"{CONTEXTS[m % len(CONTEXTS)]}"',
-                  f"seed:p{m}")
+        await say(
+            app, f"member{m}", f'!profile set context:"{CONTEXTS[m % len(CONTEXTS)]}"', f"seed:p{m}"
+        )
     for c in range(CIRCLES):
-        await say(app, "lead", f"!circle create circle-{c} \"Circle {c}\"", f"seed:c{c}")
+        await say(app, "lead", f'!circle create circle-{c} "Circle {c}"', f"seed:c{c}")
 
 
 async def say(app: App, who: str, line: str, key: str) -> None:
@@ -110,7 +109,8 @@ class Target:
         self.count += 1
         if self.engine == "sqlite":
             return str(self.dir / f"run{self.count}.db"), None
-        return PG_DSN.replace("postgresql://", "postgresql+asyncpg://"), f"{self.schema}_{self.count}"
+        url = PG_DSN.replace("postgresql://", "postgresql+asyncpg://")
+        return url, f"{self.schema}_{self.count}"
 
     async def fresh(self, members: int) -> tuple[App, str | None]:
         url, schema = self.url()
@@ -170,13 +170,18 @@ async def drive(
     return time.perf_counter() - began, latencies
 
 
-async def raw_sqlite(path: str, concurrency: int) -> tuple[Callable[[Step], Awaitable[None]],
-                                                            Callable[[], Awaitable[None]]]:
+async def raw_sqlite(
+    path: str, concurrency: int
+) -> tuple[Callable[[Step], Awaitable[None]], Callable[[], Awaitable[None]]]:
     pool: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
     for _ in range(concurrency):
         conn = await aiosqlite.connect(path, timeout=30, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000",
-                       "synchronous=NORMAL"):
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+            "synchronous=NORMAL",
+        ):
             await conn.execute(f"PRAGMA {pragma}")
         pool.put_nowait(conn)
 
@@ -198,16 +203,23 @@ async def raw_sqlite(path: str, concurrency: int) -> tuple[Callable[[Step], Awai
     return run, close
 
 
-async def raw_postgres(schema: str, concurrency: int) -> tuple[Callable[[Step], Awaitable[None]],
-                                                               Callable[[], Awaitable[None]]]:
+async def raw_postgres(
+    schema: str, concurrency: int
+) -> tuple[Callable[[Step], Awaitable[None]], Callable[[], Awaitable[None]]]:
     async def init(conn: asyncpg.Connection) -> None:
         # SQLAlchemy hands asyncpg JSON already serialised, so pass it through.
         for kind in ("json", "jsonb"):
-            await conn.set_type_codec(kind, encoder=lambda v: v, decoder=lambda v: v,
-                                      schema="pg_catalog")
+            await conn.set_type_codec(
+                kind, encoder=lambda v: v, decoder=lambda v: v, schema="pg_catalog"
+            )
 
-    pool = await asyncpg.create_pool(PG_DSN, min_size=concurrency, max_size=concurrency,
-                                     server_settings={"search_path": schema}, init=init)
+    pool = await asyncpg.create_pool(
+        PG_DSN,
+        min_size=concurrency,
+        max_size=concurrency,
+        server_settings={"search_path": schema},
+        init=init,
+    )
 
     async def run(step: Step) -> None:
         async with pool.acquire() as conn, conn.transaction():
@@ -228,8 +240,10 @@ def pct(values: list[float], q: float) -> float:
 def report(label: str, elapsed: float, latencies: dict[str, list[float]]) -> None:
     total = sum(len(v) for v in latencies.values())
     every = [x for v in latencies.values() for x in v]
-    print(f"  {label:<34} {total / elapsed:8.0f} cmd/s   p50 {statistics.median(every):6.2f} ms"
-          f"   p99 {pct(every, 0.99):6.2f} ms   ({total} commands, {elapsed:.2f} s)")
+    print(
+        f"  {label:<34} {total / elapsed:8.0f} cmd/s   p50 {statistics.median(every):6.2f} ms"
+        f"   p99 {pct(every, 0.99):6.2f} ms   ({total} commands, {elapsed:.2f} s)"
+    )
 
 
 async def bench_engine(engine: str, members: int, rounds: int) -> None:
@@ -241,8 +255,10 @@ async def bench_engine(engine: str, members: int, rounds: int) -> None:
         await app.engine.dispose()
         statements = sum(len(s.sql) for steps in plan.values() for s in steps)
         commands = sum(len(steps) for steps in plan.values())
-        print(f"\n{engine}: {members} members x {commands // members} commands, "
-              f"{statements / commands:.1f} SQL statements per command")
+        print(
+            f"\n{engine}: {members} members x {commands // members} commands, "
+            f"{statements / commands:.1f} SQL statements per command"
+        )
         for concurrency in (1, 8):
             app, _ = await target.fresh(members)
 
@@ -254,8 +270,9 @@ async def bench_engine(engine: str, members: int, rounds: int) -> None:
 
             _, schema = await target.fresh(members)  # same seeded state for the replay
             if engine == "sqlite":
-                run, close = await raw_sqlite(str(target.dir / f"run{target.count}.db"),
-                                              concurrency)
+                run, close = await raw_sqlite(
+                    str(target.dir / f"run{target.count}.db"), concurrency
+                )
             else:
                 assert schema is not None
                 run, close = await raw_postgres(schema, concurrency)

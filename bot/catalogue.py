@@ -110,6 +110,32 @@ class Catalogue:
 
 def default_catalogue() -> Catalogue:
     # Imported here so the services can import Ctx and Arg without a cycle.
-    from bot.services import admin, circles, help, profiles
+    from bot.services import (
+        admin,
+        agreements,
+        auctions,
+        badges,
+        circles,
+        events,
+        help,
+        ledger,
+        obligations,
+        profiles,
+        reviews,
+    )
 
-    return Catalogue([*help.COMMANDS, *profiles.COMMANDS, *circles.COMMANDS, *admin.COMMANDS])
+    return Catalogue(
+        [
+            *help.COMMANDS,
+            *profiles.COMMANDS,
+            *circles.COMMANDS,
+            *events.COMMANDS,
+            *reviews.COMMANDS,
+            *obligations.COMMANDS,
+            *ledger.COMMANDS,
+            *agreements.COMMANDS,
+            *auctions.COMMANDS,
+            *badges.COMMANDS,
+            *admin.COMMANDS,
+        ]
+    )

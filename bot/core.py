@@ -17,6 +17,7 @@ from bot.model.members import Actor, Member
 from bot.model.settings import Settings
 from bot.ports import Clock, Community, Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Address, Anchor, Notice, Outcome, Reply, error_reply
+from bot.services import lookups, suggestions
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,9 @@ class Core:
         command = self.catalogue.get(call.command)
         if command is None:
             return Outcome(error_reply("command.unknown_nohint", {"command": call.command}))
+        return await self._run_with_retries(call, command)
+
+    async def _run_with_retries(self, call: Call, command: Command) -> Outcome:
         for attempt in range(_ATTEMPTS):
             try:
                 return await self._run_once(call, command)
@@ -126,7 +130,7 @@ class Core:
 
         pseudo = Command(f"react {anchor.kind}", (), "a reaction", Who.MEMBER, run)
         call = Call(pseudo.name, reaction.actor, reaction.key, reaction.community)
-        outcome = await self._run_once(call, pseudo)
+        outcome = await self._run_with_retries(call, pseudo)
         if outcome.reply.key == "reaction.ignored" and not outcome.notices:
             return None
         return outcome
@@ -139,6 +143,39 @@ class Core:
         async with self.uow_factory() as uow:
             await uow.posts.record(found.id, platform, message_id, anchor)
             await uow.commit()
+
+    async def suggest(
+        self, community: CommunitySpec, actor: Actor, kind: str, typed: str
+    ) -> list[suggestions.Suggestion]:
+        """What a half-typed argument may be (a circle name, an event's number...),
+        for platforms that complete arguments as members type."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            settings = Settings(self.defaults, await uow.settings.stored(found.id))
+            member = await uow.members.by_identity(found.id, actor.platform, actor.external_id)
+            asker = suggestions.Asker(
+                found.id,
+                member.id if member else None,
+                (member.timezone if member else None) or settings.timezone,
+                self.clock.now(),
+            )
+            return await suggestions.suggest(uow, asker, kind, typed)
+
+    async def fallback_place(
+        self, community: CommunitySpec, platform: str, external_id: str, circle: str | None
+    ) -> str | None:
+        """A circle's place to reach a member whose private messages are closed."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            return await lookups.fallback_place(uow, found.id, platform, external_id, circle)
+
+    async def events_to_mirror(
+        self, community: CommunitySpec, numbers: Sequence[int] | None = None
+    ) -> list[lookups.EventView]:
+        """Events as a platform's own calendar shows them: the upcoming ones, or these."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            return await lookups.events_to_mirror(uow, found.id, self.clock.now(), numbers)
 
     async def run_due(self) -> list[Notice]:
         """Run everything that has fallen due by the clock's now."""
@@ -212,7 +249,8 @@ class Core:
             except (Retry, Duplicate):
                 raise
             except Exception as error:  # a bug must not leave a command unanswered
-                return _outcome(self._internal_error(call, error), member, settings)
+                failed = _outcome(self._internal_error(call, error), member, settings)
+                return replace(failed, refused=True)
         # The command's work is rolled back; keep its refusal under its key so a
         # repeat gets the same answer. If a copy of this command committed
         # meanwhile, the refusal was caused by that copy: its result stands.
@@ -220,7 +258,7 @@ class Core:
             stored_outcome = await self._stored(call)
             if stored_outcome is not None:
                 return stored_outcome
-        return _outcome(failure, member, settings)
+        return replace(_outcome(failure, member, settings), refused=True)
 
     async def _record_refusal(
         self, call: Call, command: Command, reply: Reply, now: datetime

@@ -7,6 +7,7 @@ Each later noun keeps its wording in a module of its own (`messages_events`,
 
 from __future__ import annotations
 
+from bot.messages_badges import MESSAGES_BADGES
 from bot.messages_events import MESSAGES_EVENTS
 from bot.messages_ledger import MESSAGES_LEDGER
 
@@ -16,6 +17,7 @@ MESSAGES: dict[str, str] = {
         "I couldn't read “{value}” as a duration. Try `2`, `1.5`, `2h`, `90m` or `1h30m` "
         "(a bare number means hours)."
     ),
+    "input.duration_huge": "“{value}” is far too long a time; give hours like `2` or `1h30m`.",
     "input.duration_whole": "“{value}” is not a whole number of minutes; try `1h30m` or `90m`.",
     "input.timezone": (
         "“{value}” is not a time zone I know. Use an IANA name such as `{hint}` "
@@ -171,7 +173,7 @@ MESSAGES: dict[str, str] = {
     "admin.last_admin": "{member} is the last admin; make someone else admin first.",
 }
 
-for _part in (MESSAGES_EVENTS, MESSAGES_LEDGER):
+for _part in (MESSAGES_EVENTS, MESSAGES_LEDGER, MESSAGES_BADGES):
     _clash = MESSAGES.keys() & _part.keys()
     if _clash:
         raise RuntimeError(f"message keys declared twice: {sorted(_clash)}")

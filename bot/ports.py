@@ -9,7 +9,11 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from bot.model.circles import Circle, Seat
+from bot.model.events import Attendee, Event
 from bot.model.members import Member
+from bot.model.reviews import Ballot
+from bot.ports_badges import BadgeRepository
+from bot.ports_ledger import AgreementRepository, AuctionRepository, LedgerRepository
 from bot.replies import Anchor
 
 
@@ -159,6 +163,122 @@ class PostRepository(Protocol):
     async def find(self, community_id: int, platform: str, external_id: str) -> Anchor | None: ...
 
 
+class EventRepository(Protocol):
+    """Events, their hosts, attendees and review ballots."""
+
+    async def create(self, event: Event) -> Event: ...
+
+    async def set_series(self, event_ids: Sequence[int], series_id: int) -> None: ...
+
+    async def get(self, event_id: int, *, lock: bool = False) -> Event: ...
+
+    async def by_number(
+        self, community_id: int, number: int, *, lock: bool = False
+    ) -> Event | None: ...
+
+    async def save(self, event: Event) -> None:
+        """Write back everything but the identity, circle and series."""
+        ...
+
+    async def upcoming(
+        self, community_id: int, after: datetime, circle_ids: Sequence[int] | None, limit: int
+    ) -> list[Event]:
+        """Scheduled events that have not ended, soonest first."""
+        ...
+
+    async def following(self, series_id: int, occurrence: int) -> list[Event]: ...
+
+    async def hosts(self, event_id: int) -> list[tuple[int, str]]:
+        """(member id, display name) of each host."""
+        ...
+
+    async def add_hosts(self, event_id: int, member_ids: Sequence[int]) -> None: ...
+
+    async def attendees(self, event_id: int) -> list[Attendee]: ...
+
+    async def going_counts(self, event_ids: Sequence[int]) -> dict[int, int]: ...
+
+    async def set_rsvp(self, event_id: int, member_id: int, rsvp: str, now: datetime) -> None: ...
+
+    async def check_in(self, event_id: int, member_id: int, by: int, now: datetime) -> None: ...
+
+    async def ballots(self, event_id: int) -> list[Ballot]: ...
+
+    async def put_ballot(self, event_id: int, ballot: Ballot, via: str) -> None: ...
+
+    async def remove_ballot(self, event_id: int, member_id: int) -> None: ...
+
+    async def standing(self, member_id: int, start: datetime, end: datetime) -> tuple[int, int]:
+        """(attended, hosted) validated events that count, starting in [start, end)."""
+        ...
+
+    async def circle_ids_of(self, member_id: int) -> list[int]:
+        """Circles the member has a seat in (not waiting)."""
+        ...
+
+    async def joined(self, community_id: int) -> list[tuple[int, datetime]]:
+        """(member id, joining instant) of everyone in the community."""
+        ...
+
+
+@dataclass(frozen=True)
+class Job:
+    """A piece of due work: a row with a due time, claimed by one runner at a time."""
+
+    id: int
+    community_id: int
+    kind: str
+    due_at: datetime
+    payload: Mapping[str, Any]
+    attempts: int
+    ref: str | None = None
+    ran_at: datetime | None = None
+    outbox: Sequence[Mapping[str, Any]] | None = None
+
+
+class JobRepository(Protocol):
+    async def add(
+        self,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: Mapping[str, Any],
+        now: datetime,
+        *,
+        ref: str | None = None,
+        unique_key: str | None = None,
+    ) -> int | None:
+        """The new job's id; None when a pending job already holds `unique_key`."""
+        ...
+
+    async def drop_pending(self, community_id: int, ref: str) -> int:
+        """Forget jobs about `ref` that have not run; how many."""
+        ...
+
+    async def claim(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Job]: ...
+
+    async def start_run(self, job_id: int, owner: str, now: datetime) -> bool:
+        """Mark the job as run in this transaction, before its effects; False if the
+        lease was lost or the job was dropped, and the caller must not run it."""
+        ...
+
+    async def finish_run(
+        self, job_id: int, now: datetime, outbox: Sequence[Mapping[str, Any]], *, done: bool
+    ) -> None:
+        """Keep the notices the run produced until they are delivered."""
+        ...
+
+    async def mark_done(self, job_id: int, owner: str, now: datetime) -> bool: ...
+
+    async def retry(self, job_id: int, owner: str, due_at: datetime, error: str) -> None: ...
+
+    async def fail(self, job_id: int, owner: str, now: datetime, error: str) -> None: ...
+
+    async def community(self, community_id: int) -> Community: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; rolls back on exit unless committed."""
 
@@ -168,6 +288,12 @@ class UnitOfWork(Protocol):
     settings: SettingsRepository
     commands: CommandLog
     posts: PostRepository
+    events: EventRepository
+    jobs: JobRepository
+    ledger: LedgerRepository
+    agreements: AgreementRepository
+    auctions: AuctionRepository
+    badges: BadgeRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

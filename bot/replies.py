@@ -108,6 +108,9 @@ class Outcome:
     # Zones to render in: the caller's for a private reply, the community's for a public one.
     actor_timezone: str = "UTC"
     community_timezone: str = "UTC"
+    # The command was refused (or failed) and changed nothing; a platform may undo
+    # what the member did to ask (a reaction, say).
+    refused: bool = False
 
 
 def error_reply(code: str, params: Mapping[str, JSON]) -> Reply:

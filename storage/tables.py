@@ -189,4 +189,4 @@ posts = Table(
 
 # Each later noun declares its tables in a module of its own on this metadata;
 # importing them here lets Alembic and the tests see one schema.
-from storage import tables_events, tables_ledger  # noqa: E402, F401
+from storage import tables_badges, tables_events, tables_ledger  # noqa: E402, F401

@@ -15,6 +15,9 @@ from storage.repositories import (
     SqlPosts,
     SqlSettings,
 )
+from storage.repositories_badges import SqlBadges
+from storage.repositories_events import SqlEvents, SqlJobs
+from storage.repositories_ledger import SqlAgreements, SqlAuctions, SqlLedger
 
 
 class SqlUnitOfWork:
@@ -24,6 +27,12 @@ class SqlUnitOfWork:
     settings: SqlSettings
     commands: SqlCommandLog
     posts: SqlPosts
+    events: SqlEvents
+    jobs: SqlJobs
+    ledger: SqlLedger
+    agreements: SqlAgreements
+    auctions: SqlAuctions
+    badges: SqlBadges
 
     def __init__(self, engine: AsyncEngine, write_lock: asyncio.Lock | None = None) -> None:
         self._engine = engine
@@ -52,6 +61,12 @@ class SqlUnitOfWork:
         self.settings = SqlSettings(conn)
         self.commands = SqlCommandLog(conn)
         self.posts = SqlPosts(conn)
+        self.events = SqlEvents(conn)
+        self.jobs = SqlJobs(conn)
+        self.ledger = SqlLedger(conn)
+        self.agreements = SqlAgreements(conn)
+        self.auctions = SqlAuctions(conn)
+        self.badges = SqlBadges(conn)
         return self
 
     async def commit(self) -> None:

@@ -8,6 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 from bot.errors import DomainError
+from bot.model.auctions import parse_increment, show_increment
+from bot.model.badges import parse_classes, parse_set, show_classes
 from bot.model.units import format_minutes, parse_minutes, zone
 
 
@@ -36,6 +38,26 @@ def _minutes(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _offsets(text: str) -> list[int]:
+    # Reminder offsets before an event, largest first: "24h, 1h".
+    values = sorted({_minutes(1, 30 * 24 * 60)(part) for part in text.split(",")}, reverse=True)
+    if not 1 <= len(values) <= 5:
+        raise ValueError(text)
+    return values
+
+
+def _show_offsets(values: Any) -> str:
+    return ", ".join(format_minutes(int(v)) for v in values)
+
+
+def _badge_classes(text: str) -> str:
+    return show_classes(parse_classes(text))
+
+
+def _badge_set(text: str) -> str:
+    return ", ".join(parse_set(text))
 
 
 def _timezone(text: str) -> str:
@@ -87,6 +109,30 @@ SETTINGS: dict[str, Setting] = {
             format_minutes,
         ),
         Setting(
+            "checkin_before",
+            15,
+            "a duration from 0m to 24h (e.g. 15m)",
+            "how long before an event's start check-in opens",
+            _minutes(0, 24 * 60),
+            format_minutes,
+        ),
+        Setting(
+            "checkin_after",
+            30,
+            "a duration from 0m to 24h (e.g. 30m)",
+            "how long after an event's end check-in stays open",
+            _minutes(0, 24 * 60),
+            format_minutes,
+        ),
+        Setting(
+            "reminders",
+            [24 * 60, 60],
+            "one to five durations, comma separated (e.g. 24h, 1h)",
+            "when reminders go out before an event",
+            _offsets,
+            _show_offsets,
+        ),
+        Setting(
             "pass_share",
             "2/3",
             "a fraction above 0 and at most 1 (e.g. 2/3)",
@@ -115,11 +161,64 @@ SETTINGS: dict[str, Setting] = {
             _int(1, 730),
         ),
         Setting(
+            "voucher_cap_base",
+            10 * 60,
+            "a duration from 0h to 1000h (e.g. 10h)",
+            "hours a member may have outstanding before delivering any",
+            _minutes(0, 1000 * 60),
+            format_minutes,
+        ),
+        Setting(
+            "voucher_cap_most",
+            40 * 60,
+            "a duration from 0h to 1000h (e.g. 40h)",
+            "most hours a member may ever have outstanding",
+            _minutes(0, 1000 * 60),
+            format_minutes,
+        ),
+        Setting(
+            "auction_increment",
+            100,
+            "an amount from 0.01 (e.g. 1.00)",
+            "how much each bid must beat the best by, in the auction's currency",
+            parse_increment,
+            show_increment,
+        ),
+        Setting(
+            "auction_extension",
+            5,
+            "a whole number of minutes from 0 to 120",
+            "a bid this close to an auction's end extends it by as much",
+            _int(0, 120),
+        ),
+        Setting(
             "link_code_minutes",
             30,
             "a whole number of minutes from 1 to 1440",
             "how long a profile link code stays valid",
             _int(1, 1440),
+        ),
+        Setting(
+            "badge_classes",
+            "",
+            "entries like `Mentor=hosted:5; Guide=manual` (kinds: attended, hosted, ballots,"
+            " delivered, trustee, manual)",
+            "badge classes beyond the default set",
+            _badge_classes,
+        ),
+        Setting(
+            "pathway_size",
+            3,
+            "a whole number from 1 to 20",
+            "badges from the pathway set the qualification needs",
+            _int(1, 20),
+        ),
+        Setting(
+            "pathway_badges",
+            "participant, contributor, peer-reviewer, time-giver, skill",
+            "badge codes separated by commas (`skill` stands for any skill badge)",
+            "the badges that count towards the qualification",
+            _badge_set,
         ),
     )
 }

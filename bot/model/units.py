@@ -15,6 +15,9 @@ _DURATION = re.compile(
 )
 
 
+_MOST_MINUTES = 2**53
+
+
 def parse_minutes(text: str) -> int:
     """`2`, `1.5`, `2h`, `90m`, `1h30m` -> minutes. A bare number means hours."""
     match = _DURATION.match(text)
@@ -22,6 +25,10 @@ def parse_minutes(text: str) -> int:
         raise DomainError("input.duration", value=text)
     hours = match.group("bare") or match.group("h") or "0"
     minutes = float(hours) * 60 + int(match.group("m") or 0)
+    # Past 2**53 floats lose whole minutes (and "9" * 400 is infinite); rules with
+    # their own limits (voucher amounts) refuse smaller absurdities themselves.
+    if not minutes < _MOST_MINUTES:
+        raise DomainError("input.duration_huge", value=text[:20])
     if minutes != int(minutes):
         raise DomainError("input.duration_whole", value=text)
     return int(minutes)

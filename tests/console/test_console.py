@@ -122,7 +122,7 @@ def test_lines_without_a_speaker_get_a_hint(tmp_path: Path) -> None:
         ("[comunity]\n", "unknown table or key [comunity]"),
         ("[storage\n", "not valid TOML"),
         ("[storage]\nurl = 'x.db'\n", "nothing to run"),
-        ("[matrix]\nhomeserver = 'http://127.0.0.1'\n", "no [matrix] adapter yet"),
+        ("[matrix]\nhomeserver = 'http://127.0.0.1'\n", "[matrix] user_id is missing"),
     ],
 )
 def test_bad_configs_name_the_key(tmp_path: Path, config: str, message: str) -> None:

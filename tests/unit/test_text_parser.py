@@ -87,3 +87,16 @@ def test_an_empty_command() -> None:
     with pytest.raises(DomainError) as error:
         parse("!   ", "!", CATALOGUE)
     assert error.value.code == "command.empty"
+
+
+def test_free_text_keeps_the_line_as_typed() -> None:
+    pasted = '{"type": ["VerifiableCredential"],  "name": "say \\"hi\\" twice"}'
+    parsed = parse("!help " + pasted, "!", CATALOGUE)
+    assert parsed.args == {"command": pasted}
+    # An unbalanced quote inside free text is just text.
+    assert parse("!help it's a \"quote", "!", CATALOGUE).args == {"command": "it's a \"quote"}
+
+
+def test_named_arguments_before_free_text_still_bind() -> None:
+    parsed = parse("!help command:circle", "!", CATALOGUE)
+    assert parsed.args == {"command": "circle"}

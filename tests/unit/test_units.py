@@ -41,6 +41,13 @@ def test_unreadable_durations_are_refused(typed: str) -> None:
     assert error.value.code == "input.duration"
 
 
+@pytest.mark.parametrize("typed", ["9" * 400, "1e400", "999999999999999999h"])
+def test_absurd_durations_are_refused_clearly(typed: str) -> None:
+    with pytest.raises(DomainError) as error:
+        parse_minutes(typed)
+    assert error.value.code in {"input.duration_huge", "input.duration"}
+
+
 def test_fractions_of_a_minute_are_refused() -> None:
     with pytest.raises(DomainError) as error:
         parse_minutes("0.01")
