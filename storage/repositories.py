@@ -465,6 +465,15 @@ class SqlPosts(Repository):
     async def record(
         self, community_id: int, platform: str, external_id: str, anchor: Anchor
     ) -> None:
+        # The newest message with an id is the one people react to: the console
+        # numbers its messages afresh in every run on the same database.
+        await self._exec(
+            delete(t.posts).where(
+                t.posts.c.community_id == community_id,
+                t.posts.c.platform == platform,
+                t.posts.c.external_id == external_id,
+            )
+        )
         await self._exec(
             insert(t.posts).values(
                 community_id=community_id,

@@ -106,6 +106,25 @@ async def test_the_same_session_on_postgresql(tmp_path: Path) -> None:
         check_session(run_console(url, SESSION, tmp_path))
 
 
+def test_a_second_run_reuses_message_ids_without_harm(tmp_path: Path) -> None:
+    db = str(tmp_path / "twice.db")
+    first = run_console(
+        db,
+        'alice: !circle create one One\n!event schedule one First "2026-12-05 18:00" 1h\n',
+        tmp_path,
+    )
+    assert any(
+        line.startswith("[m2] #general: Event #2 is scheduled") for line in first.splitlines()
+    )
+    # The next run numbers its messages from m1 again; its event post is m2 too.
+    again = run_console(
+        db, 'alice: !circle list\n!event schedule one Second "2026-12-06 18:00" 1h\n', tmp_path
+    )
+    assert any(
+        line.startswith("[m2] #general: Event #3 is scheduled") for line in again.splitlines()
+    )
+
+
 def test_lines_without_a_speaker_get_a_hint(tmp_path: Path) -> None:
     output = run_console(str(tmp_path / "j.db"), "!help\n", tmp_path)
     assert "say who is speaking first" in output

@@ -76,6 +76,9 @@ async def test_posts_map_messages_to_objects(app: App) -> None:
         await uow.posts.record(community.id, "console", "m7", Anchor("review", 3))
         assert await uow.posts.find(community.id, "console", "m7") == Anchor("review", 3)
         assert await uow.posts.find(community.id, "matrix", "m7") is None
+        # A console run numbers its messages afresh: the newest m7 is the one meant.
+        await uow.posts.record(community.id, "console", "m7", Anchor("event", 9))
+        assert await uow.posts.find(community.id, "console", "m7") == Anchor("event", 9)
 
 
 async def test_instants_round_trip_in_utc(app: App) -> None:
