@@ -77,6 +77,9 @@ class Console:
         match = _SPEAKER.match(line)
         if match:
             self.speaker, line = match.group(1).lower(), match.group(2)
+            if line.startswith(":"):  # `bob: :react m7 ✅` is bob reacting
+                await self._control(line[1:].strip())
+                return
         if self.speaker is None:
             self._say("(say who is speaking first: `alice: !help`, or `:as alice`)")
             return

@@ -125,6 +125,11 @@ def test_a_second_run_reuses_message_ids_without_harm(tmp_path: Path) -> None:
     )
 
 
+def test_a_control_after_a_name_speaks_as_that_name(tmp_path: Path) -> None:
+    output = run_console(str(tmp_path / "c.db"), "alice: !help\nbob: :react m1 ✅\n", tmp_path)
+    assert "(nothing happens: m1 is not a message I watch)" in output
+
+
 def test_lines_without_a_speaker_get_a_hint(tmp_path: Path) -> None:
     output = run_console(str(tmp_path / "j.db"), "!help\n", tmp_path)
     assert "say who is speaking first" in output
