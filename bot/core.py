@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,8 +15,8 @@ from bot.errors import DomainError
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
 from bot.ports import Clock, Community, Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
-from bot.replies import Address, Anchor, Notice, Outcome, Reply, error_reply
-from bot.services import lookups, suggestions
+from bot.replies import Address, Anchor, Notice, Outcome, Reply, error_reply, internal_error
+from bot.services import circles, lookups, suggestions
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +160,16 @@ class Core:
             )
             return await suggestions.suggest(uow, asker, kind, typed)
 
+    async def set_circle_place(
+        self, community: CommunitySpec, circle: str, platform: str, external_id: str
+    ) -> bool:
+        """An adapter made a room or channel for a circle; its notices go there now."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            moved = await circles.move_place(uow, found.id, circle, platform, external_id)
+            await uow.commit()
+        return moved
+
     async def fallback_place(
         self, community: CommunitySpec, platform: str, external_id: str, circle: str | None
     ) -> str | None:
@@ -303,9 +312,7 @@ class Core:
         return replace(notice, addresses=tuple(addresses))
 
     def _internal_error(self, call: Call, error: BaseException) -> Reply:
-        ref = secrets.token_hex(4)
-        log.error("command %s (%s) failed, ref %s", call.command, call.key, ref, exc_info=error)
-        return error_reply("error.internal", {"ref": ref})
+        return internal_error(log, f"command {call.command} ({call.key})", error)
 
 
 def _outcome(

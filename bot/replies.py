@@ -9,6 +9,8 @@ their own time zone.
 from __future__ import annotations
 
 import base64
+import logging
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,6 +117,14 @@ class Outcome:
 
 def error_reply(code: str, params: Mapping[str, JSON]) -> Reply:
     return Reply(code, {k: _jsonable(v) for k, v in params.items()}, private=True)
+
+
+def internal_error(log: logging.Logger, what: str, error: BaseException | None = None) -> Reply:
+    """The private answer to a bug: never a trace in chat, and a reference that
+    finds the full story in the log."""
+    ref = secrets.token_hex(4)
+    log.error("%s failed, ref %s", what, ref, exc_info=error)
+    return error_reply("error.internal", {"ref": ref})
 
 
 def _jsonable(value: JSON) -> JSON:

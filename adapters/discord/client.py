@@ -44,7 +44,7 @@ from bot.errors import DomainError
 from bot.model.members import Actor
 from bot.model.units import circle_name
 from bot.rendering import render
-from bot.replies import Notice, Outcome, error_reply
+from bot.replies import Notice, Outcome, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -355,9 +355,7 @@ class DiscordAdapter:
         return outcome
 
     def _failure(self, interaction: discord.Interaction, error: BaseException) -> Outcome:
-        ref = secrets.token_hex(4)
-        log.error("interaction %s failed, ref %s", interaction.id, ref, exc_info=error)
-        return Outcome(error_reply("error.internal", {"ref": ref}), refused=True)
+        return Outcome(internal_error(log, f"interaction {interaction.id}", error), refused=True)
 
     async def _answer(
         self, interaction: discord.Interaction, outcome: Outcome, *, deferred: bool | None
@@ -389,8 +387,7 @@ class DiscordAdapter:
             if error.code in (ALREADY_ACKNOWLEDGED, UNKNOWN_INTERACTION):
                 log.info("interaction %s was answered already (%s)", interaction.id, error.code)
                 return None
-            log.error("could not answer interaction %s: %s", interaction.id, error)
-            failure = error_reply("error.internal", {"ref": secrets.token_hex(4)})
+            failure = internal_error(log, f"answering interaction {interaction.id}", error)
             await self._answer_text(interaction, render(failure, replies.style()))
             return None
         except UNREACHABLE as error:

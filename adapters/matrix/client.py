@@ -18,7 +18,6 @@ import io
 import json
 import logging
 import random
-import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import astuple
@@ -63,7 +62,7 @@ from bot.jobs import JobRunner
 from bot.model.members import Actor
 from bot.ports import Duplicate
 from bot.rendering import Style, render
-from bot.replies import Anchor, Notice, Outcome, Reply, error_reply
+from bot.replies import Anchor, Notice, Outcome, Reply, error_reply, internal_error
 
 log = logging.getLogger("junto.matrix")
 
@@ -462,9 +461,7 @@ class MatrixBot:
             )
             messages += self._notice_messages(outcome.notices, key, start=len(messages))
         except Exception as error:  # a reply that can't be rendered still gets an answer
-            ref = secrets.token_hex(4)
-            log.error("answering %s failed, ref %s", key, ref, exc_info=error)
-            failed = Outcome(error_reply("error.internal", {"ref": ref}))
+            failed = Outcome(internal_error(log, f"answering {key}", error))
             messages = self._reply_messages(failed, key, room.room_id, event.event_id, event.sender)
         self.state.enqueue(messages)
         await self.flush()
@@ -522,9 +519,7 @@ class MatrixBot:
         try:
             return await self.core.run(call)
         except Exception as error:  # the core answers its own failures; this is the last net
-            ref = secrets.token_hex(4)
-            log.error("command %s (%s) failed, ref %s", parsed.command, key, ref, exc_info=error)
-            return Outcome(error_reply("error.internal", {"ref": ref}))
+            return Outcome(internal_error(log, f"command {parsed.command} ({key})", error))
 
     def _render(self, reply: Reply, timezone: str) -> str:
         try:
@@ -663,9 +658,7 @@ class MatrixBot:
         try:
             return await self.core.react(reaction)
         except Exception as error:  # answered like a failed command
-            ref = secrets.token_hex(4)
-            log.error("reaction %s failed, ref %s", event_id, ref, exc_info=error)
-            return Outcome(error_reply("error.internal", {"ref": ref}))
+            return Outcome(internal_error(log, f"reaction {event_id}", error))
 
     async def _answer_reaction(
         self, outcome: Outcome, key: str, room: MatrixRoom, target: str, sender: str

@@ -242,10 +242,4 @@ class RoomError(Exception):
 
 async def set_circle_place(core: Core, spec: CommunitySpec, circle: str, room_id: str) -> None:
     """Point the circle's notices at its own room instead of the room it was made in."""
-    async with core.uow_factory() as uow:
-        community = await uow.communities.get_or_create(spec.slug, spec.name, core.clock.now())
-        found = await uow.circles.by_name(community.id, circle)
-        if found is None:
-            return
-        await uow.circles.set_place(found.id, "matrix", room_id)
-        await uow.commit()
+    await core.set_circle_place(spec, circle, "matrix", room_id)

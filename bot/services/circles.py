@@ -12,6 +12,7 @@ from bot.model import circles as rules
 from bot.model.circles import Circle, Seat
 from bot.model.members import Member
 from bot.model.units import bounded_text, circle_name
+from bot.ports import UnitOfWork
 from bot.replies import Reply, nested
 
 
@@ -163,6 +164,18 @@ async def _restate(ctx: Ctx, circle: Circle) -> None:
                 },
             ),
         )
+
+
+async def move_place(
+    uow: UnitOfWork, community_id: int, name: str, platform: str, external_id: str
+) -> bool:
+    """Point a circle's notices on one platform at a place of its own (a room or
+    channel made for it after it was created). False when there is no such circle."""
+    circle = await uow.circles.by_name(community_id, name)
+    if circle is None:
+        return False
+    await uow.circles.set_place(circle.id, platform, external_id)
+    return True
 
 
 async def add_lead(ctx: Ctx, args: Mapping[str, Any]) -> Reply:

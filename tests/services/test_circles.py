@@ -158,3 +158,18 @@ async def test_bad_circle_input_gets_a_clear_reply_and_changes_nothing(
     assert "`!circle list`" in unknown.text
     missing = await community.say("bob", "!circle join")
     assert "Usage: `!circle join <name>`" in missing.text
+
+
+async def test_an_adapter_can_give_a_circle_a_place_of_its_own(
+    community: Community, app: App
+) -> None:
+    await community.people(*PEOPLE)
+    await community.ok("alice", "!circle create spanish-a2 Spanish")
+    await community.ok("carol", "!circle join spanish-a2")
+    moved = await app.core.set_circle_place(community.spec, "spanish-a2", "console", "spanish-room")
+    assert moved is True
+    joined = await community.ok("bob", "!circle join spanish-a2")
+    places = {where for where, _ in joined.notices if where.startswith("place:")}
+    assert places == {"place:spanish-room"}  # no longer where it was created
+    unknown = await app.core.set_circle_place(community.spec, "nope", "console", "x")
+    assert unknown is False
