@@ -14,10 +14,8 @@ import argparse
 import asyncio
 import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,10 +23,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import insert, text, update
 
-from adapters.run import App, build
+from adapters.run import App
+from bench.support import bench_app, pct
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec
 from bot.model.members import Actor
@@ -162,23 +160,8 @@ async def timed(app: App, who: int, line_args: dict[str, Any], key: str) -> floa
     return elapsed
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 async def bench(engine: str, calls: int) -> None:
-    schema = None
-    if engine == "sqlite":
-        url = str(Path(tempfile.mkdtemp(prefix="junto-bench-")) / "obligations.db")
-    else:
-        url = PG_DSN.replace("postgresql://", "postgresql+asyncpg://")
-        schema = "bo_" + secrets.token_hex(5)
-        conn = await asyncpg.connect(PG_DSN)
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-        await conn.close()
-    app = await build(url, clock=ManualClock(NOW), schema=schema)
-    try:
+    async with bench_app(engine, "obligations", ManualClock(NOW)) as app:
         began = time.perf_counter()
         await seed(app)
         print(
@@ -205,12 +188,6 @@ async def bench(engine: str, calls: int) -> None:
                 f"({len(values)} calls)   p95 under 20 ms: "
                 f"{'yes' if pct(values, 0.95) < 20 else 'NO'}"
             )
-    finally:
-        await app.engine.dispose()
-        if schema is not None:
-            conn = await asyncpg.connect(PG_DSN)
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            await conn.close()
 
 
 async def main() -> None:

@@ -118,6 +118,7 @@ def default_catalogue() -> Catalogue:
         circles,
         events,
         help,
+        journeys,
         ledger,
         obligations,
         profiles,
@@ -136,6 +137,7 @@ def default_catalogue() -> Catalogue:
             *agreements.COMMANDS,
             *auctions.COMMANDS,
             *badges.COMMANDS,
+            *journeys.COMMANDS,
             *admin.COMMANDS,
         ]
     )

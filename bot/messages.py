@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.messages_badges import MESSAGES_BADGES
 from bot.messages_events import MESSAGES_EVENTS
+from bot.messages_journeys import MESSAGES_JOURNEYS
 from bot.messages_ledger import MESSAGES_LEDGER
 
 MESSAGES: dict[str, str] = {
@@ -173,7 +174,7 @@ MESSAGES: dict[str, str] = {
     "admin.last_admin": "{member} is the last admin; make someone else admin first.",
 }
 
-for _part in (MESSAGES_EVENTS, MESSAGES_LEDGER, MESSAGES_BADGES):
+for _part in (MESSAGES_EVENTS, MESSAGES_LEDGER, MESSAGES_BADGES, MESSAGES_JOURNEYS):
     _clash = MESSAGES.keys() & _part.keys()
     if _clash:
         raise RuntimeError(f"message keys declared twice: {sorted(_clash)}")

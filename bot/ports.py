@@ -12,7 +12,7 @@ from bot.model.circles import Circle, Seat
 from bot.model.events import Attendee, Event
 from bot.model.members import Member
 from bot.model.reviews import Ballot
-from bot.ports_badges import BadgeRepository
+from bot.ports_badges import BadgeRepository, JourneyRepository
 from bot.ports_ledger import AgreementRepository, AuctionRepository, LedgerRepository
 from bot.replies import Anchor
 
@@ -294,6 +294,7 @@ class UnitOfWork(Protocol):
     agreements: AgreementRepository
     auctions: AuctionRepository
     badges: BadgeRepository
+    journeys: JourneyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

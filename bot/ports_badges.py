@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.model.badges import Award, Facts
+from bot.model.journeys import Moment, TrackRecord
 
 
 class BadgeRepository(Protocol):
@@ -57,3 +58,21 @@ class BadgeRepository(Protocol):
     async def delete_notes(self, member_id: int) -> int: ...
 
     async def forget(self, member_id: int, pseudonym: str, tokens: Sequence[str]) -> None: ...
+
+
+class JourneyRepository(Protocol):
+    async def moments(self, member_id: int, now: datetime) -> list[Moment]:
+        """Everything the member did, unordered."""
+        ...
+
+    async def track_record(self, member_id: int, now: datetime) -> TrackRecord: ...
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row about the member, by table."""
+        ...
+
+    async def forget_replies(self, member_id: int, reply: dict[str, Any]) -> None: ...
+
+    async def seats(self, member_id: int) -> list[tuple[str, bool]]:
+        """(circle name, waiting) for each circle the member sits or waits in."""
+        ...

@@ -17,6 +17,7 @@ from storage.repositories import (
 )
 from storage.repositories_badges import SqlBadges
 from storage.repositories_events import SqlEvents, SqlJobs
+from storage.repositories_journeys import SqlJourneys
 from storage.repositories_ledger import SqlAgreements, SqlAuctions, SqlLedger
 
 
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     agreements: SqlAgreements
     auctions: SqlAuctions
     badges: SqlBadges
+    journeys: SqlJourneys
 
     def __init__(self, engine: AsyncEngine, write_lock: asyncio.Lock | None = None) -> None:
         self._engine = engine
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.agreements = SqlAgreements(conn)
         self.auctions = SqlAuctions(conn)
         self.badges = SqlBadges(conn)
+        self.journeys = SqlJourneys(conn)
         return self
 
     async def commit(self) -> None:

@@ -98,6 +98,11 @@ SPEC = {
     "badge award": ["member", "badge", "evidence"],
     "badge export": ["badge"],
     "pathway": ["member"],
+    "reputation": ["member"],
+    "journey": ["member"],
+    "journal add": ["text"],
+    "data export": [],
+    "data forget": [],
     "admin settings": ["name", "value"],
     "admin role": ["member"],
 }

@@ -91,6 +91,11 @@ EXAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "auction list": ("bob", {}),
+    "reputation": ("carol", {"member": "@bob"}),
+    "journey": ("bob", {}),
+    "journal add": ("bob", {"text": "Ordered dinner in Spanish"}),
+    "data export": ("bob", {}),
+    "data forget": ("erin", {}),
     "admin settings": ("alice", {"name": "circle_size"}),
     "admin role": ("alice", {"member": "@dave", "role": "assessor"}),
 }
@@ -138,6 +143,11 @@ SUCCEEDS = {
     "auction list",
     "auction info",
     "auction withdraw",
+    "reputation",
+    "journey",
+    "journal add",
+    "data export",
+    "data forget",
     "admin settings",
     "admin role",
 }

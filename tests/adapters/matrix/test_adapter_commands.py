@@ -1,7 +1,8 @@
 """Every catalogue command, said on Matrix by real clients and answered by Junto.
 
 The script covers a circle, events with reminders and a review by reactions,
-the voucher ledger, agreements, auctions and the admin commands. A guard checks
+the voucher ledger, agreements, auctions, badges, the admin commands, journeys
+and personal data. A guard checks
 that it names every command in the catalogue, so a new command fails this test
 until it has been shown to work on Matrix.
 """
@@ -13,7 +14,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from nio import RoomMessageFile
+from nio import RoomMessageFile, RoomMessageImage
 
 from adapters.text import parse
 from bot.catalogue import default_catalogue
@@ -84,6 +85,7 @@ async def test_every_catalogue_command_works_on_matrix(
         await _auctions(s)
         await _badges(s)
         await _admin(s)
+        await _journeys(s)
 
         missing = set(s.catalogue.names()) - s.used
         assert not missing, f"commands not yet shown on Matrix: {sorted(missing)}"
@@ -276,3 +278,21 @@ async def _admin(s: Script) -> None:
     await s.say("alice", "!admin settings", "circle_size")
     await s.say("alice", "!admin settings circle_size 30", "30")
     await s.say("bob", "!admin settings circle_size 3", "Only community admins")
+
+
+async def _journeys(s: Script) -> None:
+    bob = s.people["bob"]
+    assert "track record" in await s.say("carol", "!reputation {bob}")
+    await s.say("bob", "!journal add ordered dinner in Spanish", "Noted in your journey")
+    await s.say("bob", "!journey", "learning journey")
+    direct = bob.direct_room_with(s.bot.user_id)
+    assert direct is not None
+    pictures = await bob.until(
+        lambda: [e for e in bob.events(direct) if isinstance(e, RoomMessageImage)],
+        what="the journey picture",
+    )
+    picture = await bob.client.download(mxc=pictures[-1].url)
+    assert picture.body.startswith(b"\x89PNG")
+    await s.say("bob", "!data export", "everything Junto keeps about you")
+    await s.say("dan", "!data forget", "data forget confirm")
+    await s.say("dan", "!data forget confirm", "you are now forgotten-")
