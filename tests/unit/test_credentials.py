@@ -135,6 +135,29 @@ def test_an_open_badge_credential_verifies_offline() -> None:
     assert signed["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
 
 
+def test_the_credential_reads_as_the_published_open_badges_3_0_3_context_defines_it() -> None:
+    """Other verifiers load the published context-3.0.3.json; every statement the
+    credential makes must come out as that context maps it, or their hash differs."""
+    from pyld import jsonld  # type: ignore[import-untyped]
+
+    from bot.credentials import loader
+
+    quads = jsonld.normalize(
+        openbadges.build(AWARD, proofs.KeyPair.generate().did),
+        {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader.load},
+    )
+    vocab = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+    # 3.0.3 maps `criteria` to the class IRI and leaves `narrative` an untyped string.
+    assert f"<{vocab}Criteria> _:" in quads
+    assert f'<{vocab}narrative> "Attend 4 validated events in a membership year." .' in quads
+    assert f'<{vocab}narrative> "Events #4, #5, #6, #7" .' in quads
+    assert f"<{vocab}achievement> <urn:junto:local:badge:participant>" in quads
+    # The credential, its issuer, subject, badge and evidence each have a name.
+    assert quads.count("<https://schema.org/name>") == 5
+    context = loader.load(loader.OPEN_BADGES_V3)["document"]["@context"]
+    assert context["@protected"] is True and "xsd" not in context
+
+
 def test_one_changed_character_is_caught_as_tampering() -> None:
     text = json.dumps(_signed()[0], indent=2)
     assert openbadges.check(text.replace('"Alice"', '"Alicf"')).failure == "tampered"
