@@ -69,6 +69,10 @@ class Command:
     handler: Handler
     # Commands that change nothing are not written to the audit log.
     changes: bool = True
+    # False only for a command that cannot change anything the automatic badge
+    # criteria count (events attended or hosted, ballots, vouchers delivered, the
+    # trustee role, passed assessments, the badge classes): it skips the badge check.
+    changes_badge_facts: bool = True
 
     @property
     def group(self) -> str:

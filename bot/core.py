@@ -79,6 +79,9 @@ class Core:
         self.due_work = list(due_work)
         # Communities never change once made, so each is looked up once per process.
         self._communities: dict[str, Community] = {}
+        # Settings as last read, with the version they were read at; every command
+        # reads the current version, so a change by any process is seen at once.
+        self._settings: dict[int, tuple[int, Settings]] = {}
 
     async def _community(self, spec: CommunitySpec) -> Community:
         found = self._communities.get(spec.slug)
@@ -195,39 +198,37 @@ class Core:
 
     async def _stored(self, call: Call) -> Outcome | None:
         community = await self._community(call.community)
-        async with self.uow_factory() as uow:
-            stored = await uow.commands.find(community.id, call.key)
-            if stored is None:
-                return None
-            settings = Settings(self.defaults, await uow.settings.stored(community.id))
-            return await self._replay(uow, community, call, settings, stored.reply)
-
-    async def _replay(
-        self,
-        uow: UnitOfWork,
-        community: Community,
-        call: Call,
-        settings: Settings,
-        reply: Mapping[str, Any],
-    ) -> Outcome:
         actor = call.actor
-        member = await uow.members.by_identity(community.id, actor.platform, actor.external_id)
-        return Outcome(
-            Reply.from_json(reply),
-            replayed=True,
-            actor_timezone=(member.timezone if member else None) or settings.timezone,
-            community_timezone=settings.timezone,
-        )
+        async with self.uow_factory() as uow:
+            start = await uow.commands.start(
+                community.id, call.key, actor.platform, actor.external_id
+            )
+            if start.stored is None:
+                return None
+            settings = await self._current_settings(uow, community.id, start.settings_version)
+            return _replayed(start.stored.reply, start.member, settings)
+
+    async def _current_settings(self, uow: UnitOfWork, community_id: int, version: int) -> Settings:
+        kept = self._settings.get(community_id)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        # Read after the version, so what is kept is never older than its stamp.
+        settings = Settings(self.defaults, await uow.settings.stored(community_id))
+        self._settings[community_id] = (version, settings)
+        return settings
 
     async def _run_once(self, call: Call, command: Command) -> Outcome:
         now = self.clock.now()
         community = await self._community(call.community)
+        actor = call.actor
         async with self.uow_factory() as uow:
-            settings = Settings(self.defaults, await uow.settings.stored(community.id))
-            stored = await uow.commands.find(community.id, call.key)
-            if stored is not None:
-                return await self._replay(uow, community, call, settings, stored.reply)
-            member = await self._member(uow, community, call, now)
+            start = await uow.commands.start(
+                community.id, call.key, actor.platform, actor.external_id
+            )
+            settings = await self._current_settings(uow, community.id, start.settings_version)
+            if start.stored is not None:
+                return _replayed(start.stored.reply, start.member, settings)
+            member = start.member or await self._new_member(uow, community, call, now)
             ctx = Ctx(
                 uow=uow,
                 now=now,
@@ -283,14 +284,12 @@ class Core:
             return False
         return True
 
-    async def _member(
+    async def _new_member(
         self, uow: UnitOfWork, community: Community, call: Call, now: datetime
     ) -> Member:
+        # Only for a speaker not seen before: a known member keeps their chosen name
+        # (`profile set name:`), since the platform's name is only the starting point.
         actor = call.actor
-        found = await uow.members.by_identity(community.id, actor.platform, actor.external_id)
-        if found is not None:
-            # The platform's name is only the starting point; `profile set name:` wins.
-            return found
         first = call.community.first_speaker_admin and await uow.members.count(community.id) == 0
         member = await uow.members.create(
             community.id, (actor.display_name or actor.external_id)[:80], now, admin=first
@@ -313,6 +312,15 @@ class Core:
 
     def _internal_error(self, call: Call, error: BaseException) -> Reply:
         return internal_error(log, f"command {call.command} ({call.key})", error)
+
+
+def _replayed(reply: Mapping[str, Any], member: Member | None, settings: Settings) -> Outcome:
+    return Outcome(
+        Reply.from_json(reply),
+        replayed=True,
+        actor_timezone=(member.timezone if member else None) or settings.timezone,
+        community_timezone=settings.timezone,
+    )
 
 
 def _outcome(

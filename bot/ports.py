@@ -35,6 +35,19 @@ class StoredCommand:
     command: str
 
 
+@dataclass(frozen=True)
+class CommandStart:
+    """What every command needs before it runs, read together in one statement."""
+
+    # The first reply, when this key has run before.
+    stored: StoredCommand | None
+    # The speaker, unless this is their first command.
+    member: Member | None
+    # Moves whenever a community setting is written, so settings can be kept between
+    # commands and read again only when they changed.
+    settings_version: int
+
+
 class CommunityRepository(Protocol):
     async def get_or_create(self, slug: str, name: str, now: datetime) -> Community: ...
 
@@ -108,6 +121,16 @@ class CircleRepository(Protocol):
         """(members, waiting) per circle id."""
         ...
 
+    async def with_seats(
+        self, community_id: int, name: str, *, lock: bool = False
+    ) -> tuple[Circle, list[Seat]] | None:
+        """`by_name` and `seats` together, in fewer trips where that is safe."""
+        ...
+
+    async def all_with_counts(self, community_id: int) -> list[tuple[Circle, int, int]]:
+        """`all` with (members, waiting) of each circle."""
+        ...
+
     async def add_seat(
         self, circle_id: int, member_id: int, *, lead: bool, waiting: bool, now: datetime
     ) -> None: ...
@@ -133,6 +156,10 @@ class SettingsRepository(Protocol):
 
 class CommandLog(Protocol):
     async def find(self, community_id: int, key: str) -> StoredCommand | None: ...
+
+    async def start(
+        self, community_id: int, key: str, platform: str, external_id: str
+    ) -> CommandStart: ...
 
     async def record(
         self,
@@ -325,6 +352,7 @@ __all__: Sequence[str] = [
     "CircleRepository",
     "Clock",
     "CommandLog",
+    "CommandStart",
     "Community",
     "CommunityRepository",
     "Duplicate",

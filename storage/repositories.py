@@ -13,7 +13,7 @@ from sqlalchemy.sql import Executable
 
 from bot.model.circles import FORMING, Circle, Seat
 from bot.model.members import Member, context_key
-from bot.ports import Community, Duplicate, Retry, StoredCommand
+from bot.ports import CommandStart, Community, Duplicate, Retry, StoredCommand
 from bot.replies import Anchor
 from storage import tables as t
 
@@ -38,6 +38,126 @@ _FIND_KEY = select(t.command_keys.c.reply, t.command_keys.c.command).where(
     t.command_keys.c.key == bindparam("key"),
 )
 _RECORD_KEY = insert(t.command_keys)
+# The command key, the speaker and the settings version in one statement: the
+# community row is always there, the other two joined on when they exist.
+_START = (
+    select(
+        t.communities.c.settings_version,
+        t.command_keys.c.reply.label("stored_reply"),
+        t.command_keys.c.command.label("stored_command"),
+        *t.members.c,
+    )
+    .select_from(
+        t.communities.outerjoin(
+            t.command_keys,
+            and_(
+                t.command_keys.c.community_id == t.communities.c.id,
+                t.command_keys.c.key == bindparam("key"),
+            ),
+        )
+        .outerjoin(
+            t.identities,
+            and_(
+                t.identities.c.community_id == t.communities.c.id,
+                t.identities.c.platform == bindparam("platform"),
+                t.identities.c.external_id == bindparam("external_id"),
+            ),
+        )
+        .outerjoin(t.members, t.members.c.id == t.identities.c.member_id)
+    )
+    .where(t.communities.c.id == bindparam("community_id"))
+)
+_MEMBER_BY_ID = select(t.members).where(t.members.c.id == bindparam("member_id"))
+# Parameters named after columns fill the SET clause.
+_SAVE_MEMBER = update(t.members).where(t.members.c.id == bindparam("b_member_id"))
+_IDENTITIES = (
+    select(t.identities.c.platform, t.identities.c.external_id)
+    .where(t.identities.c.member_id == bindparam("member_id"))
+    .order_by(t.identities.c.id)
+)
+_CIRCLE_BY_NAME = select(t.circles).where(
+    t.circles.c.community_id == bindparam("community_id"),
+    t.circles.c.name == bindparam("name"),
+)
+_CIRCLE_BY_NAME_LOCKED = _CIRCLE_BY_NAME.with_for_update()
+_CIRCLES = (
+    select(t.circles)
+    .where(t.circles.c.community_id == bindparam("community_id"))
+    .order_by(t.circles.c.name)
+)
+_SEATS = (
+    select(
+        t.circle_seats,
+        t.members.c.display_name,
+        t.members.c.context,
+        t.members.c.context_key,
+    )
+    .join(t.members, t.members.c.id == t.circle_seats.c.member_id)
+    .where(t.circle_seats.c.circle_id == bindparam("circle_id"))
+    .order_by(t.circle_seats.c.since, t.circle_seats.c.id)
+)
+_SEAT_COUNTS = (
+    select(
+        t.circle_seats.c.circle_id,
+        func.sum(case((t.circle_seats.c.waiting.is_(False), 1), else_=0)).label("seated"),
+        func.sum(case((t.circle_seats.c.waiting.is_(True), 1), else_=0)).label("queued"),
+    )
+    .join(t.circles, t.circles.c.id == t.circle_seats.c.circle_id)
+    .where(t.circles.c.community_id == bindparam("community_id"))
+    .group_by(t.circle_seats.c.circle_id)
+)
+# A circle and its seats in one statement: one row per seat, or one row of
+# nulls after the circle's columns when it has none.
+_CIRCLE_WITH_SEATS = (
+    select(
+        t.circles,
+        t.circle_seats.c.id.label("seat_id"),
+        t.circle_seats.c.member_id,
+        t.circle_seats.c.lead,
+        t.circle_seats.c.waiting,
+        t.circle_seats.c.since,
+        t.members.c.display_name,
+        t.members.c.context,
+        t.members.c.context_key,
+    )
+    .select_from(
+        t.circles.outerjoin(t.circle_seats, t.circle_seats.c.circle_id == t.circles.c.id).outerjoin(
+            t.members, t.members.c.id == t.circle_seats.c.member_id
+        )
+    )
+    .where(
+        t.circles.c.community_id == bindparam("community_id"),
+        t.circles.c.name == bindparam("name"),
+    )
+    .order_by(t.circle_seats.c.since, t.circle_seats.c.id)
+)
+_CIRCLES_WITH_COUNTS = (
+    select(
+        t.circles,
+        func.coalesce(func.sum(case((t.circle_seats.c.waiting.is_(False), 1), else_=0)), 0).label(
+            "seated"
+        ),
+        func.coalesce(func.sum(case((t.circle_seats.c.waiting.is_(True), 1), else_=0)), 0).label(
+            "queued"
+        ),
+    )
+    .select_from(t.circles.outerjoin(t.circle_seats, t.circle_seats.c.circle_id == t.circles.c.id))
+    .where(t.circles.c.community_id == bindparam("community_id"))
+    .group_by(*t.circles.c)
+    .order_by(t.circles.c.name)
+)
+_ADD_SEAT = insert(t.circle_seats)
+_SEAT_WHERE = and_(
+    t.circle_seats.c.circle_id == bindparam("b_circle_id"),
+    t.circle_seats.c.member_id == bindparam("b_member_id"),
+)
+_UPDATE_SEAT = update(t.circle_seats).where(_SEAT_WHERE)
+_REMOVE_SEAT = delete(t.circle_seats).where(_SEAT_WHERE)
+_BUMP_SETTINGS = (
+    update(t.communities)
+    .where(t.communities.c.id == bindparam("community_id"))
+    .values(settings_version=t.communities.c.settings_version + 1)
+)
 _AUDIT = insert(t.audit)
 
 
@@ -126,7 +246,7 @@ class SqlMembers(Repository):
         return _member(row) if row else None
 
     async def get(self, member_id: int) -> Member:
-        row = (await self._exec(select(t.members).where(t.members.c.id == member_id))).one()
+        row = (await self._exec(_MEMBER_BY_ID, {"member_id": member_id})).one()
         return _member(row)
 
     async def by_name(self, community_id: int, name: str) -> list[Member]:
@@ -181,20 +301,20 @@ class SqlMembers(Repository):
 
     async def save(self, member: Member) -> None:
         await self._exec(
-            update(t.members)
-            .where(t.members.c.id == member.id)
-            .values(
-                display_name=member.display_name,
-                name_key=_name_key(member.display_name),
-                context=member.context,
-                context_key=context_key(member.context),
-                timezone=member.timezone,
-                offers=member.offers,
-                seeks=member.seeks,
-                is_admin=member.is_admin,
-                is_assessor=member.is_assessor,
-                is_trustee=member.is_trustee,
-            )
+            _SAVE_MEMBER,
+            {
+                "b_member_id": member.id,
+                "display_name": member.display_name,
+                "name_key": _name_key(member.display_name),
+                "context": member.context,
+                "context_key": context_key(member.context),
+                "timezone": member.timezone,
+                "offers": member.offers,
+                "seeks": member.seeks,
+                "is_admin": member.is_admin,
+                "is_assessor": member.is_assessor,
+                "is_trustee": member.is_trustee,
+            },
         )
 
     async def add_identity(
@@ -223,11 +343,7 @@ class SqlMembers(Repository):
         )
 
     async def identities(self, member_id: int) -> list[tuple[str, str]]:
-        rows = await self._exec(
-            select(t.identities.c.platform, t.identities.c.external_id)
-            .where(t.identities.c.member_id == member_id)
-            .order_by(t.identities.c.id)
-        )
+        rows = await self._exec(_IDENTITIES, {"member_id": member_id})
         return [(r.platform, r.external_id) for r in rows]
 
     async def merge_into(self, old_id: int, new_id: int) -> None:
@@ -274,12 +390,24 @@ def _circle(row: Row[Any]) -> Circle:
     )
 
 
+def _seat(row: Row[Any], order: int) -> Seat:
+    return Seat(
+        order=order,
+        member_id=row.member_id,
+        display_name=row.display_name,
+        context_key=row.context_key,
+        context=row.context,
+        lead=row.lead,
+        waiting=row.waiting,
+        since=row.since,
+    )
+
+
 class SqlCircles(Repository):
     async def by_name(self, community_id: int, name: str, *, lock: bool = False) -> Circle | None:
-        query = select(t.circles).where(
-            t.circles.c.community_id == community_id, t.circles.c.name == name
-        )
-        row = (await self._exec(self._for_update(query) if lock else query)).first()
+        # SQLite's BEGIN IMMEDIATE already serialises writers.
+        query = _CIRCLE_BY_NAME_LOCKED if lock and not self.sqlite else _CIRCLE_BY_NAME
+        row = (await self._exec(query, {"community_id": community_id, "name": name})).first()
         return _circle(row) if row else None
 
     async def get(self, circle_id: int) -> Circle:
@@ -308,74 +436,68 @@ class SqlCircles(Repository):
         )
 
     async def all(self, community_id: int) -> list[Circle]:
-        rows = await self._exec(
-            select(t.circles)
-            .where(t.circles.c.community_id == community_id)
-            .order_by(t.circles.c.name)
-        )
+        rows = await self._exec(_CIRCLES, {"community_id": community_id})
         return [_circle(r) for r in rows]
 
     async def seats(self, circle_id: int) -> list[Seat]:
-        rows = await self._exec(
-            select(
-                t.circle_seats,
-                t.members.c.display_name,
-                t.members.c.context,
-                t.members.c.context_key,
-            )
-            .join(t.members, t.members.c.id == t.circle_seats.c.member_id)
-            .where(t.circle_seats.c.circle_id == circle_id)
-            .order_by(t.circle_seats.c.since, t.circle_seats.c.id)
-        )
-        return [
-            Seat(
-                order=r.id,
-                member_id=r.member_id,
-                display_name=r.display_name,
-                context_key=r.context_key,
-                context=r.context,
-                lead=r.lead,
-                waiting=r.waiting,
-                since=r.since,
-            )
-            for r in rows
-        ]
+        rows = await self._exec(_SEATS, {"circle_id": circle_id})
+        return [_seat(r, r.id) for r in rows]
+
+    async def with_seats(
+        self, community_id: int, name: str, *, lock: bool = False
+    ) -> tuple[Circle, list[Seat]] | None:
+        if lock and not self.sqlite:
+            # PostgreSQL re-reads only the locked row after waiting for its lock, not
+            # the rows joined to it: the seats are read after the lock is held.
+            circle = await self.by_name(community_id, name, lock=True)
+            return None if circle is None else (circle, await self.seats(circle.id))
+        # SQLite's BEGIN IMMEDIATE already serialises writers.
+        rows = (
+            await self._exec(_CIRCLE_WITH_SEATS, {"community_id": community_id, "name": name})
+        ).all()
+        if not rows:
+            return None
+        seats = [_seat(r, r.seat_id) for r in rows if r.seat_id is not None]
+        return _circle(rows[0]), seats
+
+    async def all_with_counts(self, community_id: int) -> list[tuple[Circle, int, int]]:
+        rows = await self._exec(_CIRCLES_WITH_COUNTS, {"community_id": community_id})
+        return [(_circle(r), int(r.seated), int(r.queued)) for r in rows]
 
     async def seat_counts(self, community_id: int) -> dict[int, tuple[int, int]]:
-        seated = func.sum(case((t.circle_seats.c.waiting.is_(False), 1), else_=0))
-        queued = func.sum(case((t.circle_seats.c.waiting.is_(True), 1), else_=0))
-        rows = await self._exec(
-            select(t.circle_seats.c.circle_id, seated.label("seated"), queued.label("queued"))
-            .join(t.circles, t.circles.c.id == t.circle_seats.c.circle_id)
-            .where(t.circles.c.community_id == community_id)
-            .group_by(t.circle_seats.c.circle_id)
-        )
+        rows = await self._exec(_SEAT_COUNTS, {"community_id": community_id})
         return {r.circle_id: (int(r.seated), int(r.queued)) for r in rows}
 
     async def add_seat(
         self, circle_id: int, member_id: int, *, lead: bool, waiting: bool, now: datetime
     ) -> None:
         await self._exec(
-            insert(t.circle_seats).values(
-                circle_id=circle_id, member_id=member_id, lead=lead, waiting=waiting, since=now
-            )
+            _ADD_SEAT,
+            {
+                "circle_id": circle_id,
+                "member_id": member_id,
+                "lead": lead,
+                "waiting": waiting,
+                "since": now,
+            },
         )
 
     async def update_seat(
         self, circle_id: int, member_id: int, *, lead: bool, waiting: bool, now: datetime
     ) -> None:
         await self._exec(
-            update(t.circle_seats)
-            .where(t.circle_seats.c.circle_id == circle_id, t.circle_seats.c.member_id == member_id)
-            .values(lead=lead, waiting=waiting, since=now)
+            _UPDATE_SEAT,
+            {
+                "b_circle_id": circle_id,
+                "b_member_id": member_id,
+                "lead": lead,
+                "waiting": waiting,
+                "since": now,
+            },
         )
 
     async def remove_seat(self, circle_id: int, member_id: int) -> None:
-        await self._exec(
-            delete(t.circle_seats).where(
-                t.circle_seats.c.circle_id == circle_id, t.circle_seats.c.member_id == member_id
-            )
-        )
+        await self._exec(_REMOVE_SEAT, {"b_circle_id": circle_id, "b_member_id": member_id})
 
     async def set_status(self, circle_id: int, status: str) -> None:
         await self._exec(update(t.circles).where(t.circles.c.id == circle_id).values(status=status))
@@ -411,12 +533,30 @@ class SqlSettings(Repository):
         await self._exec(
             insert(t.settings).values(community_id=community_id, name=name, value=value)
         )
+        await self._exec(_BUMP_SETTINGS, {"community_id": community_id})
 
 
 class SqlCommandLog(Repository):
     async def find(self, community_id: int, key: str) -> StoredCommand | None:
         row = (await self._exec(_FIND_KEY, {"community_id": community_id, "key": key})).first()
         return StoredCommand(row.reply, row.command) if row else None
+
+    async def start(
+        self, community_id: int, key: str, platform: str, external_id: str
+    ) -> CommandStart:
+        params = {
+            "community_id": community_id,
+            "key": key,
+            "platform": platform,
+            "external_id": external_id,
+        }
+        row = (await self._exec(_START, params)).one()
+        found = row.stored_command is not None
+        return CommandStart(
+            stored=StoredCommand(row.stored_reply, row.stored_command) if found else None,
+            member=_member(row) if row.id is not None else None,
+            settings_version=int(row.settings_version),
+        )
 
     async def record(
         self,

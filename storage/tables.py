@@ -65,6 +65,8 @@ communities = Table(
     Column("name", String(120), nullable=False),
     Column("next_number", Integer, nullable=False, server_default="1"),
     Column("created_at", UtcDateTime, nullable=False),
+    # Bumped with every settings write, so a process can keep the settings it read.
+    Column("settings_version", Integer, nullable=False, server_default="0"),
 )
 
 members = Table(

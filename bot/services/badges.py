@@ -36,7 +36,9 @@ def classes(ctx: Ctx) -> list[BadgeClass]:
 
 async def check_member(ctx: Ctx, member_id: int) -> list[Award]:
     """Award every automatic badge the member now meets and does not hold yet."""
-    member = await ctx.uow.members.get(member_id)
+    # The speaker was read at the start of the command, and `admin role` keeps
+    # that copy in step with what it saves.
+    member = ctx.member if member_id == ctx.member.id else await ctx.uow.members.get(member_id)
     facts = await ctx.uow.badges.facts(member, ctx.now)
     held = {a.code for a in await ctx.uow.badges.awards(member_id)}
     new: list[Award] = []
@@ -70,8 +72,10 @@ async def check_member(ctx: Ctx, member_id: int) -> list[Award]:
 
 
 def with_automatic_awards(catalogue: Catalogue) -> Catalogue:
-    """After every command that changes something, check the badges of the speaker
-    and of everyone the command named or told: no other service needs to know."""
+    """After every command that can change what the criteria count, check the badges
+    of the speaker and of everyone the command named or told: no other service
+    needs to know. A command that changes only other things (circle seats, a
+    profile's text) cannot earn a badge, so it is not checked."""
 
     def wrap(handler: Handler) -> Handler:
         async def run(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
@@ -85,7 +89,10 @@ def with_automatic_awards(catalogue: Catalogue) -> Catalogue:
 
         return run
 
-    return Catalogue(replace(c, handler=wrap(c.handler)) if c.changes else c for c in catalogue)
+    return Catalogue(
+        replace(c, handler=wrap(c.handler)) if c.changes and c.changes_badge_facts else c
+        for c in catalogue
+    )
 
 
 async def due_work(core: Core) -> list[Notice]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.catalogue import Arg, Command, Kind, Who
@@ -21,6 +22,13 @@ async def load(ctx: Ctx, name: str, *, lock: bool = False) -> Circle:
     if circle is None:
         raise DomainError("circle.unknown", value=name)
     return circle
+
+
+async def load_with_seats(ctx: Ctx, name: str, *, lock: bool = False) -> tuple[Circle, list[Seat]]:
+    found = await ctx.uow.circles.with_seats(ctx.community.id, name, lock=lock)
+    if found is None:
+        raise DomainError("circle.unknown", value=name)
+    return found
 
 
 def is_lead(seats: list[Seat], member_id: int) -> bool:
@@ -62,10 +70,9 @@ async def create(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 
 async def join(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     # Locked so two joins can't both take the last place.
-    circle = await load(ctx, args["name"], lock=True)
+    circle, seats = await load_with_seats(ctx, args["name"], lock=True)
     if circle.status == rules.ARCHIVED:
         raise DomainError("circle.is_archived", name=circle.name)
-    seats = await ctx.uow.circles.seats(circle.id)
     mine = next((s for s in seats if s.member_id == ctx.member.id), None)
     if mine is not None and not mine.waiting:
         raise DomainError("circle.already_member", name=circle.name)
@@ -84,7 +91,17 @@ async def join(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
             {"name": circle.name, "size": circle.size, "position": position, "hint": hint},
         )
     await ctx.uow.circles.add_seat(circle.id, ctx.member.id, lead=False, waiting=False, now=ctx.now)
-    await _restate(ctx, circle)
+    # The circle is locked, so the seats read above plus this one are all there are.
+    mine = Seat(
+        member_id=ctx.member.id,
+        display_name=ctx.member.display_name,
+        context_key=ctx.member.context_key,
+        context=ctx.member.context,
+        lead=False,
+        waiting=False,
+        since=ctx.now,
+    )
+    await _restate(ctx, circle, [*seats, mine])
     return Reply(
         "circle.joined",
         {"name": circle.name, "count": seated + 1, "size": circle.size, "hint": hint},
@@ -96,8 +113,7 @@ def _context_hint(member: Member) -> Any:
 
 
 async def leave(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    circle = await load(ctx, args["name"], lock=True)
-    seats = await ctx.uow.circles.seats(circle.id)
+    circle, seats = await load_with_seats(ctx, args["name"], lock=True)
     mine = next((s for s in seats if s.member_id == ctx.member.id), None)
     if mine is None:
         raise DomainError("circle.not_member", name=circle.name)
@@ -109,17 +125,19 @@ async def leave(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
         raise DomainError("circle.last_lead", name=circle.name)
     await ctx.uow.circles.remove_seat(circle.id, ctx.member.id)
     if circle.status != rules.ARCHIVED:
-        await _admit_waiting(ctx, circle)
-        await _restate(ctx, circle)
+        # The circle is locked, so its seats change only as this command changes them.
+        rest = [s for s in seats if s.member_id != ctx.member.id]
+        rest = await _admit_waiting(ctx, circle, rest)
+        await _restate(ctx, circle, rest)
     return Reply("circle.left", {"name": circle.name})
 
 
-async def _admit_waiting(ctx: Ctx, circle: Circle) -> None:
-    seats = await ctx.uow.circles.seats(circle.id)
+async def _admit_waiting(ctx: Ctx, circle: Circle, seats: list[Seat]) -> list[Seat]:
+    """Seat waiting members while there is room; the seats as they are afterwards."""
     while len(rules.members(seats)) < circle.size:
         chosen = rules.next_admitted(seats)
         if chosen is None:
-            return
+            return seats
         await ctx.uow.circles.update_seat(
             circle.id, chosen.member_id, lead=False, waiting=False, now=ctx.now
         )
@@ -128,12 +146,16 @@ async def _admit_waiting(ctx: Ctx, circle: Circle) -> None:
             circle.id,
             Reply("circle.admitted_public", {"member": chosen.display_name, "name": circle.name}),
         )
+        admitted = replace(chosen, lead=False, waiting=False, since=ctx.now)
+        seats = [admitted if s.member_id == chosen.member_id else s for s in seats]
+    return seats
+
+
+async def _restate(ctx: Ctx, circle: Circle, seats: list[Seat] | None = None) -> None:
+    """Recompute forming/active after a change and announce a change of state;
+    `seats` are the circle's seats after the change, when the caller knows them."""
+    if seats is None:
         seats = await ctx.uow.circles.seats(circle.id)
-
-
-async def _restate(ctx: Ctx, circle: Circle) -> None:
-    """Recompute forming/active after a change and announce a change of state."""
-    seats = await ctx.uow.circles.seats(circle.id)
     settings = ctx.settings
     status = rules.status_for(seats, settings.circle_min_members, settings.circle_min_contexts)
     if status == circle.status:
@@ -210,8 +232,7 @@ async def archive(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 
 
 async def info(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    circle = await load(ctx, args["name"])
-    seats = await ctx.uow.circles.seats(circle.id)
+    circle, seats = await load_with_seats(ctx, args["name"])
     seated = rules.members(seats)
     queue = rules.waiting(seats)
     return Reply(
@@ -234,13 +255,15 @@ async def info(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 
 
 async def list_circles(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
-    circles = [c for c in await ctx.uow.circles.all(ctx.community.id) if c.status != rules.ARCHIVED]
+    circles = [
+        (circle, seated, queued)
+        for circle, seated, queued in await ctx.uow.circles.all_with_counts(ctx.community.id)
+        if circle.status != rules.ARCHIVED
+    ]
     if not circles:
         return Reply("circle.list_empty")
-    counts = await ctx.uow.circles.seat_counts(ctx.community.id)
     lines = []
-    for circle in circles:
-        seated, queued = counts.get(circle.id, (0, 0))
+    for circle, seated, queued in circles:
         lines.append(
             nested(
                 "circle.list_line",
@@ -285,11 +308,24 @@ COMMANDS = [
         "start a circle; you become its first lead",
         Who.MEMBER,
         create,
+        changes_badge_facts=False,
     ),
     Command(
-        "circle join", (_NAME,), "join a circle, or its waiting list when full", Who.MEMBER, join
+        "circle join",
+        (_NAME,),
+        "join a circle, or its waiting list when full",
+        Who.MEMBER,
+        join,
+        changes_badge_facts=False,
     ),
-    Command("circle leave", (_NAME,), "leave a circle or its waiting list", Who.MEMBER, leave),
+    Command(
+        "circle leave",
+        (_NAME,),
+        "leave a circle or its waiting list",
+        Who.MEMBER,
+        leave,
+        changes_badge_facts=False,
+    ),
     Command(
         "circle info",
         (_NAME,),
@@ -307,6 +343,14 @@ COMMANDS = [
         "make a member of the circle one of its leads",
         Who.LEAD,
         add_lead,
+        changes_badge_facts=False,
     ),
-    Command("circle archive", (_NAME,), "close a circle for good", Who.LEAD, archive),
+    Command(
+        "circle archive",
+        (_NAME,),
+        "close a circle for good",
+        Who.LEAD,
+        archive,
+        changes_badge_facts=False,
+    ),
 ]

@@ -292,6 +292,7 @@ COMMANDS = [
         "Add a note of your own to your journey",
         Who.MEMBER,
         journal_add,
+        changes_badge_facts=False,
     ),
     Command(
         "data export",
@@ -315,5 +316,6 @@ COMMANDS = [
         "Be forgotten: your name and accounts are replaced by a pseudonym",
         Who.MEMBER,
         data_forget,
+        changes_badge_facts=False,
     ),
 ]

@@ -56,14 +56,16 @@ async def set_profile(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     if not changed:
         raise DomainError("profile.nothing")
     await ctx.uow.members.save(member)
-    member.identities = await ctx.uow.members.identities(member.id)
+    # The card shown here leaves out the linked identities, so they are not read.
     return Reply("profile.updated", {"profile": profile_card(member)}, private=True)
 
 
 async def show_profile(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     member: Member = args.get("member") or ctx.member
-    member.identities = await ctx.uow.members.identities(member.id)
     own = member.id == ctx.member.id
+    if own:
+        # Only your own card lists the accounts linked to it.
+        member.identities = await ctx.uow.members.identities(member.id)
     card = profile_card(member, with_identities=own)
     return Reply("profile.card", card["$params"], private=own)
 
@@ -138,6 +140,8 @@ COMMANDS = [
         "change your profile (any of its parts)",
         Who.MEMBER,
         set_profile,
+        # Names, contexts, zones and skills offered are not what badges count.
+        changes_badge_facts=False,
     ),
     Command(
         "profile show",
