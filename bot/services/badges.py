@@ -132,11 +132,6 @@ def _system_actor() -> Actor:
     return Actor(platform="system", external_id="badges", display_name="Junto")
 
 
-async def _whom(ctx: Ctx, args: Mapping[str, Any]) -> Member:
-    member = args.get("member")
-    return member if isinstance(member, Member) else ctx.member
-
-
 def _line(a: Award) -> dict[str, Any]:
     how = nested("badge.by_lead") if a.awarded_by else nested("badge.automatic")
     return nested(
@@ -150,7 +145,7 @@ def _line(a: Award) -> dict[str, Any]:
 
 
 async def badge_list(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    member = await _whom(ctx, args)
+    member: Member = args.get("member") or ctx.member
     awards = await ctx.uow.badges.awards(member.id)
     if not awards:
         return Reply("badge.none", {"member": member.display_name})
@@ -279,7 +274,7 @@ async def verify(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 
 
 async def pathway(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    member = await _whom(ctx, args)
+    member: Member = args.get("member") or ctx.member
     size = int(ctx.settings["pathway_size"])
     badge_set = rules.parse_set(str(ctx.settings["pathway_badges"]))
     held = [a.code for a in await ctx.uow.badges.awards(member.id)]

@@ -26,11 +26,6 @@ PAGE_SIZE = 15
 FORGOTTEN_REPLY = Reply("data.forgotten_reply", private=True)
 
 
-def _whom(ctx: Ctx, args: Mapping[str, Any]) -> Member:
-    member = args.get("member")
-    return member if isinstance(member, Member) else ctx.member
-
-
 def _hours(minutes: int) -> str:
     return format_minutes(minutes) if minutes else "0h"
 
@@ -40,7 +35,7 @@ def _share(part: int, whole: int) -> str:
 
 
 async def reputation(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    member = _whom(ctx, args)
+    member: Member = args.get("member") or ctx.member
     record = await ctx.uow.journeys.track_record(member.id, ctx.now)
     return Reply("reputation.record", {"member": member.display_name, **_record_params(record)})
 
@@ -139,7 +134,7 @@ def _span(moments: list[Moment], now: datetime) -> tuple[date, date]:
 
 
 async def journey(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    member = _whom(ctx, args)
+    member: Member = args.get("member") or ctx.member
     own = member.id == ctx.member.id
     moments = J.in_order(_visible(await ctx.uow.journeys.moments(member.id, ctx.now), own))
     if not moments:
