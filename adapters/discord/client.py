@@ -279,6 +279,14 @@ class DiscordAdapter:
         finally:
             self._in_flight -= 1
         self._private[call.command] = outcome.reply.private
+        if (
+            call.command in CALENDAR_COMMANDS
+            and interaction.guild_id is not None
+            and not (outcome.refused or outcome.replayed)
+        ):
+            # Asked for before answering, so the guild's calendar is already being
+            # brought up to date when the member reads the answer.
+            self.events.request(interaction.guild_id)
         sent = await self._answer(interaction, outcome, deferred=deferred)
         try:
             if sent is not None:
@@ -290,12 +298,6 @@ class DiscordAdapter:
                 fallback_channel=interaction.channel_id,
                 community=call.community,
             )
-            if (
-                call.command in CALENDAR_COMMANDS
-                and interaction.guild_id is not None
-                and not (outcome.refused or outcome.replayed)
-            ):
-                self.events.request(interaction.guild_id)
         except Exception:  # the member has their answer; the rest is logged
             log.exception("after answering %s", call.command)
 
