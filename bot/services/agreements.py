@@ -21,7 +21,7 @@ from bot.jobs import sweep
 from bot.model import agreements as rules
 from bot.model import ledger as L
 from bot.model.agreements import Agreement, Bundle, Provider
-from bot.model.ledger import AccountKey, Transfer
+from bot.model.ledger import Account, AccountKey, Transfer
 from bot.model.members import Member
 from bot.model.settings import Settings
 from bot.model.units import bounded_text
@@ -106,6 +106,27 @@ def _source(bundle: Bundle) -> AccountKey:
 def _escrow(bundle: Bundle) -> AccountKey:
     assert bundle.source_issuer_id is not None
     return AccountKey(bundle.source_issuer_id, L.ESCROW, bundle.learner_id, bundle.agreement_id)
+
+
+async def _move(
+    ledger: Book, agreement: Agreement, moves: list[tuple[AccountKey, AccountKey]], code: str
+) -> dict[AccountKey, Account]:
+    """One bundle's hours per (from, to) pair, all in one batch: escrow in, release, refund."""
+    accounts = await ledger.accounts(*(key for pair in moves for key in pair))
+    await ledger.execute(
+        [
+            Transfer(
+                ledger.next_id(),
+                accounts[source].id,
+                accounts[target].id,
+                agreement.minutes_each,
+                code,
+                memo=f"agreement #{agreement.number}",
+            )
+            for source, target in moves
+        ]
+    )
+    return accounts
 
 
 async def _check_affordable(ctx: Ctx, learner: Member, issuer: Member, minutes: int) -> None:
@@ -270,19 +291,8 @@ async def accept(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
             names=", ".join(names[b.learner_id] for b in waiting),
         )
     ledger = book(ctx)
-    accounts = await ledger.accounts(*(key for b in bundles for key in (_source(b), _escrow(b))))
-    await ledger.execute(
-        [
-            Transfer(
-                ledger.next_id(),
-                accounts[_source(b)].id,
-                accounts[_escrow(b)].id,
-                agreement.minutes_each,
-                L.ESCROW_IN,
-                memo=f"agreement #{agreement.number}",
-            )
-            for b in bundles
-        ]
+    accounts = await _move(
+        ledger, agreement, [(_source(b), _escrow(b)) for b in bundles], L.ESCROW_IN
     )
     expires = ctx.now + timedelta(days=int(ctx.settings["escrow_days"]))
     for bundle in bundles:
@@ -349,19 +359,7 @@ async def assess(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
         else _source(bundle)
     )
     ledger = book(ctx)
-    accounts = await ledger.accounts(_escrow(bundle), target)
-    await ledger.execute(
-        [
-            Transfer(
-                ledger.next_id(),
-                accounts[_escrow(bundle)].id,
-                accounts[target].id,
-                agreement.minutes_each,
-                L.RELEASE if passed else L.REFUND,
-                memo=f"agreement #{agreement.number}",
-            )
-        ]
-    )
+    await _move(ledger, agreement, [(_escrow(bundle), target)], L.RELEASE if passed else L.REFUND)
     bundle.status = rules.PASSED if passed else rules.FAILED
     bundle.assessor_id, bundle.evidence, bundle.settled_at = ctx.member.id, evidence, ctx.now
     await ctx.uow.agreements.save_bundle(bundle)
@@ -488,20 +486,7 @@ async def _refund(
 ) -> list[Notice]:
     if not bundles:
         return []
-    accounts = await ledger.accounts(*(k for b in bundles for k in (_escrow(b), _source(b))))
-    await ledger.execute(
-        [
-            Transfer(
-                ledger.next_id(),
-                accounts[_escrow(b)].id,
-                accounts[_source(b)].id,
-                agreement.minutes_each,
-                L.REFUND,
-                memo=f"agreement #{agreement.number}",
-            )
-            for b in bundles
-        ]
-    )
+    await _move(ledger, agreement, [(_escrow(b), _source(b)) for b in bundles], L.REFUND)
     names = await uow.ledger.names([agreement.provider_id] + [b.learner_id for b in bundles])
     notices = []
     for bundle in bundles:

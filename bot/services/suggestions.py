@@ -46,6 +46,11 @@ def _matches(typed: str, number: int | None, label: str) -> bool:
     return wanted in label.casefold()
 
 
+def _numbered(typed: str, labelled: Iterable[tuple[int, str]]) -> list[Suggestion]:
+    """The numbered objects whose number or label matches what was typed."""
+    return [Suggestion(label, str(n)) for n, label in labelled if _matches(typed, n, label)]
+
+
 def _when(value: datetime, timezone: str) -> str:
     return format_instant(value, Style(ZoneInfo(timezone)))
 
@@ -91,12 +96,13 @@ async def _events(uow: UnitOfWork, asker: Asker, typed: str) -> list[Suggestion]
         exact = await uow.events.by_number(asker.community_id, int(wanted))
         if exact is not None:
             events.insert(0, exact)
-    result = []
-    for event in events:
-        label = f"#{event.number} {event.title}, {_when(event.starts_at, asker.timezone)}"
-        if _matches(typed, event.number, label):
-            result.append(Suggestion(label, str(event.number)))
-    return result
+    return _numbered(
+        typed,
+        (
+            (e.number, f"#{e.number} {e.title}, {_when(e.starts_at, asker.timezone)}")
+            for e in events
+        ),
+    )
 
 
 async def _requests(uow: UnitOfWork, asker: Asker, typed: str) -> list[Suggestion]:
@@ -106,15 +112,17 @@ async def _requests(uow: UnitOfWork, asker: Asker, typed: str) -> list[Suggestio
     names = await uow.ledger.names(
         {r.holder_id for r in requests} | {r.issuer_id for r in requests}
     )
-    result = []
-    for r in requests:
-        label = (
-            f"#{r.number} {format_minutes(r.minutes)} of {names.get(r.issuer_id, '?')}'s time "
-            f"for {names.get(r.holder_id, '?')}: {r.service} ({r.status})"
-        )
-        if _matches(typed, r.number, label):
-            result.append(Suggestion(label, str(r.number)))
-    return result
+    return _numbered(
+        typed,
+        (
+            (
+                r.number,
+                f"#{r.number} {format_minutes(r.minutes)} of {names.get(r.issuer_id, '?')}'s "
+                f"time for {names.get(r.holder_id, '?')}: {r.service} ({r.status})",
+            )
+            for r in requests
+        ),
+    )
 
 
 async def _agreements(uow: UnitOfWork, asker: Asker, typed: str) -> list[Suggestion]:
@@ -122,23 +130,26 @@ async def _agreements(uow: UnitOfWork, asker: Asker, typed: str) -> list[Suggest
         return []
     agreements = await uow.agreements.involving(asker.community_id, asker.member_id)
     names = await uow.ledger.names({a.provider_id for a in agreements})
-    result = []
-    for a in agreements:
-        label = f"#{a.number} {a.skill} with {names.get(a.provider_id, '?')} ({a.status})"
-        if _matches(typed, a.number, label):
-            result.append(Suggestion(label, str(a.number)))
-    return result
+    return _numbered(
+        typed,
+        (
+            (a.number, f"#{a.number} {a.skill} with {names.get(a.provider_id, '?')} ({a.status})")
+            for a in agreements
+        ),
+    )
 
 
 async def _auctions(uow: UnitOfWork, asker: Asker, typed: str) -> list[Suggestion]:
     auctions = await uow.auctions.listed(asker.community_id)
     names = await uow.ledger.names({a.issuer_id for a in auctions})
-    result = []
-    for a in auctions:
-        label = (
-            f"#{a.number} {format_minutes(a.minutes)} of {names.get(a.issuer_id, '?')}'s time, "
-            f"ends {_when(a.ends_at, asker.timezone)}"
-        )
-        if _matches(typed, a.number, label):
-            result.append(Suggestion(label, str(a.number)))
-    return result
+    return _numbered(
+        typed,
+        (
+            (
+                a.number,
+                f"#{a.number} {format_minutes(a.minutes)} of {names.get(a.issuer_id, '?')}'s "
+                f"time, ends {_when(a.ends_at, asker.timezone)}",
+            )
+            for a in auctions
+        ),
+    )
