@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+
+from sqlalchemy import func, select
+
 from adapters.run import App
+from storage import tables as t
 from tests.support import Community
 
 PEOPLE = [("alice", "Bournemouth, UK"), ("bob", "Lagos, Nigeria"), ("carol", "Bournemouth, UK")]
@@ -173,3 +178,22 @@ async def test_an_adapter_can_give_a_circle_a_place_of_its_own(
     assert places == {"place:spanish-room"}  # no longer where it was created
     unknown = await app.core.set_circle_place(community.spec, "nope", "console", "x")
     assert unknown is False
+
+
+async def test_members_joining_at_once_never_overfill_a_circle(
+    community: Community, app: App
+) -> None:
+    crowd = [(f"m{n}", ("Lagos, Nigeria", "Lima, Peru")[n % 2]) for n in range(8)]
+    await community.people(("alice", "Bournemouth, UK"), *crowd)
+    await community.ok("alice", "!circle create tiny Tiny 3")
+    said = await asyncio.gather(*(community.ok(name, "!circle join tiny") for name, _ in crowd))
+    assert sorted(s.key for s in said).count("circle.waiting") == 6
+    async with app.engine.connect() as conn:
+        seated = (
+            await conn.execute(
+                select(func.count())
+                .select_from(t.circle_seats)
+                .where(t.circle_seats.c.waiting.is_(False))
+            )
+        ).scalar_one()
+    assert seated == 3
