@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -49,16 +48,6 @@ class BadgeRepository(Protocol):
 
     async def put_key(self, community_id: int, secret: str, now: datetime) -> None: ...
 
-    async def add_note(
-        self, community_id: int, member_id: int, text: str, now: datetime
-    ) -> None: ...
-
-    async def notes(self, member_id: int) -> list[tuple[datetime, str]]: ...
-
-    async def delete_notes(self, member_id: int) -> int: ...
-
-    async def forget(self, member_id: int, pseudonym: str, tokens: Sequence[str]) -> None: ...
-
 
 class JourneyRepository(Protocol):
     async def moments(self, member_id: int, now: datetime) -> list[Moment]:
@@ -71,7 +60,15 @@ class JourneyRepository(Protocol):
         """Every stored row about the member, by table."""
         ...
 
-    async def forget_replies(self, member_id: int, reply: dict[str, Any]) -> None: ...
+    async def add_note(
+        self, community_id: int, member_id: int, text: str, now: datetime
+    ) -> None: ...
+
+    async def forget(self, member_id: int, pseudonym: str, reply: dict[str, Any]) -> None:
+        """Replace who the member is with a pseudonym, drop their own words, and let the
+        replies kept for their command keys say `reply`; their rows stay for balanced
+        histories."""
+        ...
 
     async def seats(self, member_id: int) -> list[tuple[str, bool]]:
         """(circle name, waiting) for each circle the member sits or waits in."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, select, update
+from sqlalchemy import Row, and_, func, insert, select, update
 
 from bot.model import agreements as A
 from bot.model import events as E
@@ -194,54 +193,3 @@ class SqlBadges(Repository):
                 community_id=community_id, secret=secret, created_at=now
             )
         )
-
-    # Journal notes.
-    async def add_note(self, community_id: int, member_id: int, text: str, now: datetime) -> None:
-        await self._exec(
-            insert(tb.journal_notes).values(
-                community_id=community_id, member_id=member_id, text=text, written_at=now
-            )
-        )
-
-    async def notes(self, member_id: int) -> list[tuple[datetime, str]]:
-        n = tb.journal_notes
-        rows = await self._exec(
-            select(n.c.written_at, n.c.text)
-            .where(n.c.member_id == member_id)
-            .order_by(n.c.written_at, n.c.id)
-        )
-        return [(r.written_at, r.text) for r in rows]
-
-    async def delete_notes(self, member_id: int) -> int:
-        n = tb.journal_notes
-        result = await self._exec(delete(n).where(n.c.member_id == member_id))
-        return int(result.rowcount or 0)
-
-    async def forget(self, member_id: int, pseudonym: str, tokens: Sequence[str]) -> None:
-        """Replace who the member is with a pseudonym; their rows stay for balanced histories."""
-        m = t.members
-        await self._exec(
-            update(m)
-            .where(m.c.id == member_id)
-            .values(
-                display_name=pseudonym,
-                name_key=pseudonym.lower(),
-                context=None,
-                context_key=None,
-                timezone=None,
-                offers="",
-                seeks="",
-            )
-        )
-        i = t.identities
-        ids = [r.id for r in await self._exec(select(i.c.id).where(i.c.member_id == member_id))]
-        for identity_id, token in zip(ids, tokens, strict=False):
-            await self._exec(
-                update(i)
-                .where(i.c.id == identity_id)
-                .values(platform="forgotten", external_id=token)
-            )
-        await self._exec(
-            update(_ballots).where(_ballots.c.member_id == member_id).values(comment=None)
-        )
-        await self.delete_notes(member_id)

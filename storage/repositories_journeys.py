@@ -3,11 +3,12 @@ everything stored about them for `data export`; and forgetting them."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select, true, update
+from sqlalchemy import Row, delete, func, insert, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from bot.model import agreements as A
@@ -362,8 +363,43 @@ class SqlJourneys(Repository):
             found[name] = [dict(r._mapping) for r in await self._exec(query)]
         return found
 
-    async def forget_replies(self, member_id: int, reply: dict[str, Any]) -> None:
-        """Replies kept for repeated keys name the member: keep the keys, drop the words."""
+    async def add_note(self, community_id: int, member_id: int, text: str, now: datetime) -> None:
+        await self._exec(
+            insert(tb.journal_notes).values(
+                community_id=community_id, member_id=member_id, text=text, written_at=now
+            )
+        )
+
+    async def forget(self, member_id: int, pseudonym: str, reply: dict[str, Any]) -> None:
+        """Replace who the member is with a pseudonym, drop their own words, and let the
+        replies kept for their command keys say `reply`; their rows stay for balanced
+        histories."""
+        await self._exec(
+            update(_m)
+            .where(_m.c.id == member_id)
+            .values(
+                display_name=pseudonym,
+                name_key=pseudonym.lower(),
+                context=None,
+                context_key=None,
+                timezone=None,
+                offers="",
+                seeks="",
+            )
+        )
+        i = t.identities
+        ids = [r.id for r in await self._exec(select(i.c.id).where(i.c.member_id == member_id))]
+        for identity_id in ids:
+            # A random id no platform will ever send, so the person starts afresh.
+            await self._exec(
+                update(i)
+                .where(i.c.id == identity_id)
+                .values(platform="forgotten", external_id=secrets.token_hex(16))
+            )
+        await self._exec(
+            update(_ballots).where(_ballots.c.member_id == member_id).values(comment=None)
+        )
+        await self._exec(delete(tb.journal_notes).where(tb.journal_notes.c.member_id == member_id))
         k = t.command_keys
         await self._exec(update(k).where(k.c.member_id == member_id).values(reply=reply))
 

@@ -4,7 +4,6 @@ own data: exported whole, or forgotten."""
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -189,7 +188,7 @@ async def journal_add(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     text = " ".join(str(args["text"]).split())
     if not text:
         raise DomainError("journal.empty")
-    await ctx.uow.badges.add_note(ctx.community.id, ctx.member.id, text, ctx.now)
+    await ctx.uow.journeys.add_note(ctx.community.id, ctx.member.id, text, ctx.now)
     return Reply("journal.added", {"length": len(text)}, private=True)
 
 
@@ -248,10 +247,7 @@ async def data_forget(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
         await circles.leave(ctx, {"name": name})
     number = await ctx.uow.communities.next_number(ctx.community.id)
     pseudonym = f"forgotten-{number}"
-    identities = await ctx.uow.members.identities(member.id)
-    tokens = [secrets.token_hex(16) for _ in identities]
-    await ctx.uow.badges.forget(member.id, pseudonym, tokens)
-    await ctx.uow.journeys.forget_replies(member.id, FORGOTTEN_REPLY.to_json())
+    await ctx.uow.journeys.forget(member.id, pseudonym, FORGOTTEN_REPLY.to_json())
     return Reply("data.forgotten", {"pseudonym": pseudonym, "circles": len(seats)}, private=True)
 
 

@@ -235,7 +235,8 @@ async def test_forgetting_replaces_the_name_everywhere_and_the_ledger_still_bala
     await advance_to(app, start + timedelta(hours=1, minutes=31))
     await community.ok("bob", "!review vote 2 at-level 5 a lovely evening with alice")
     await _trade(community, app)
-    await community.ok("bob", "!journal add my own words")
+    noted = await community.say("bob", "!journal add my own words", key="bob-note")
+    assert noted.key == "journal.added"
     assert (await _forgotten_state(app))[1:] == (1, 1)
 
     asked = await community.ok("bob", "!data forget")
@@ -248,6 +249,10 @@ async def test_forgetting_replaces_the_name_everywhere_and_the_ledger_still_bala
     names, comments, notes = await _forgotten_state(app)
     assert "bob" not in names and pseudonym in names
     assert (comments, notes) == (0, 0)
+    # A repeated key of theirs gets neither their words back nor a second note.
+    repeated = await community.say("bob", "!journal add my own words", key="bob-note")
+    assert repeated.key == "data.forgotten_reply" and "my own words" not in repeated.text
+    assert (await _forgotten_state(app))[2] == 0
     await clean(app)
     # Others' records still add up, under the pseudonym.
     assert await held(app, "carol", pseudonym) == 60
