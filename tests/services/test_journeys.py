@@ -142,6 +142,10 @@ async def test_reputation_is_a_track_record(community: Community, app: App) -> N
     await community.ok("bob", f"!review vote {rated} at-level 4")
     await _trade(community, app)
     await community.ok("carol", "!voucher redeem @bob 30m cooking")
+    for line in ("!voucher decline {n}", "!voucher deliver {n}"):
+        asked = await community.ok("carol", "!voucher redeem @bob 15m cooking")
+        await community.ok("bob", line.format(n=asked.outcome.reply.params["number"]))
+    await community.ok("carol", f"!voucher dispute {asked.outcome.reply.params['number']}")
     # One that has begun, not yet reviewed; and one still to come, which is not counted.
     soon = app.clock.now() + timedelta(hours=1)
     for when in (soon, soon + timedelta(days=7)):
@@ -159,7 +163,7 @@ async def test_reputation_is_a_track_record(community: Community, app: App) -> N
     bob = await community.ok("bob", "!reputation")
     assert "Review ballots cast: 3" in bob.text
     assert "Hours issued 3h, delivered 2h, outstanding 1h" in bob.text
-    assert "1 delivered and confirmed, 1 open, 0 declined, 0 disputed (100%" in bob.text
+    assert "1 delivered and confirmed, 1 open, 1 declined, 1 disputed (33%" in bob.text
     assert "no assessed learners yet" in bob.text
 
 
