@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.catalogue import Catalogue, Command, Kind
+from bot.commands import Catalogue, Command, Kind
 from bot.errors import DomainError
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»"}

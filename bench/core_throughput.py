@@ -31,7 +31,7 @@ import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 
-from adapters.run import App, build
+from adapters.app import App, build
 from adapters.text import parse
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select, text, update
 
-from adapters.run import App
+from adapters.app import App
 from adapters.text import parse
 from bench.support import bench_app, pct
 from bot import pictures

@@ -38,7 +38,7 @@ import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import insert, select
 
-from adapters.run import App, build
+from adapters.app import App, build
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec
 from bot.model import ledger as L

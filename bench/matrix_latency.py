@@ -33,9 +33,9 @@ from nio import (
     SyncResponse,
 )
 
+from adapters.app import build
 from adapters.matrix.client import MatrixBot
 from adapters.matrix.config import MatrixConfig
-from adapters.run import build
 from tests.adapters.matrix.synapse import Homeserver, ensure_synapse_venv
 
 POLL_MS = 30_000

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text, update
 
-from adapters.run import App
+from adapters.app import App
 from bench.support import bench_app, pct
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 
-from adapters.run import App, build
+from adapters.app import App, build
 from bot.clock import ManualClock
 
 PG_DSN = os.environ.get("JUNTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")

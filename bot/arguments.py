@@ -7,8 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalogue import Arg, Command, Kind
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind
 from bot.errors import DomainError
 from bot.model.members import Member, MemberRef
 from bot.model.units import circle_name, parse_instant, parse_minutes

@@ -1,16 +1,26 @@
-"""The command catalogue: every adapter and the help text are built from it."""
+"""What a command is (its arguments, who may call it, its handler) and what a
+handler receives. Every adapter and the help text are built from these; the
+services declare their commands with them, and `bot.catalogue` gathers those."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.context import Ctx
-from bot.replies import Reply
+from bot.errors import DomainError
+from bot.model.members import Actor, Member
+from bot.model.settings import Settings
+from bot.ports import Community, UnitOfWork
+from bot.replies import Anchor, Notice, Reply
 
-Handler = Callable[[Ctx, Mapping[str, Any]], Awaitable[Reply]]
+# Ctx is defined below: what a handler receives.
+Handler = Callable[["Ctx", Mapping[str, Any]], Awaitable[Reply]]
+# A reaction handler gets the anchor's object id and returns a reply, or None to stay quiet.
+ReactionHandler = Callable[["Ctx", Anchor, str, bool], Awaitable[Reply | None]]
 
 
 class Kind(StrEnum):
@@ -112,36 +122,37 @@ class Catalogue:
         return grouped
 
 
-def default_catalogue() -> Catalogue:
-    # Imported here so the services can import Ctx and Arg without a cycle.
-    from bot.services import (
-        admin,
-        agreements,
-        auctions,
-        badges,
-        circles,
-        events,
-        help,
-        journeys,
-        ledger,
-        obligations,
-        profiles,
-        reviews,
-    )
+@dataclass
+class Ctx:
+    """What a service function receives: the unit of work and who is asking."""
 
-    return Catalogue(
-        [
-            *help.COMMANDS,
-            *profiles.COMMANDS,
-            *circles.COMMANDS,
-            *events.COMMANDS,
-            *reviews.COMMANDS,
-            *obligations.COMMANDS,
-            *ledger.COMMANDS,
-            *agreements.COMMANDS,
-            *auctions.COMMANDS,
-            *badges.COMMANDS,
-            *journeys.COMMANDS,
-            *admin.COMMANDS,
-        ]
-    )
+    uow: UnitOfWork
+    now: datetime
+    community: Community
+    settings: Settings
+    member: Member
+    actor: Actor
+    catalogue: Catalogue
+    place: str | None = None
+    notices: list[Notice] = field(default_factory=list)
+    # The command's key, so what it records (ledger transfers) can be found on a replay.
+    key: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.member.is_admin or self.actor.platform_admin
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The reader's zone: their profile's, else the community's."""
+        return ZoneInfo(self.member.timezone or self.settings.timezone)
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise DomainError("command.forbidden", who={"$key": "who.admin"}, command="that")
+
+    def tell_member(self, member_id: int, reply: Reply) -> None:
+        self.notices.append(Notice(reply, member_id=member_id))
+
+    def tell_circle(self, circle_id: int, reply: Reply) -> None:
+        self.notices.append(Notice(reply, circle_id=circle_id))

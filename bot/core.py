@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.arguments import bind
-from bot.catalogue import Catalogue, Command, Who
-from bot.context import Ctx
+from bot.commands import Catalogue, Command, Ctx, ReactionHandler, Who
 from bot.errors import DomainError
+from bot.jobs import Host, address
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
 from bot.ports import Clock, Community, Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
-from bot.replies import Address, Anchor, Notice, Outcome, Reply, error_reply, internal_error
+from bot.replies import Anchor, Notice, Outcome, Reply, error_reply, internal_error
 from bot.services import circles, lookups, suggestions
 
 log = logging.getLogger(__name__)
@@ -56,9 +56,7 @@ class Reaction:
     added: bool
 
 
-# A reaction handler gets the anchor's object id and returns a reply, or None to stay quiet.
-ReactionHandler = Callable[[Ctx, Anchor, str, bool], Awaitable[Reply | None]]
-DueWork = Callable[["Core"], Awaitable[list[Notice]]]
+DueWork = Callable[[Host], Awaitable[list[Notice]]]
 
 
 class Core:
@@ -244,7 +242,7 @@ class Core:
                 _check_role(ctx, command)
                 args = await bind(ctx, command, call.args)
                 reply = await command.handler(ctx, args)
-                notices = [await self._address(uow, ctx, n) for n in ctx.notices]
+                notices = [await address(uow, settings.timezone, n) for n in ctx.notices]
                 await uow.commands.record(
                     community.id, call.key, command.name, member.id, reply.to_json(), now
                 )
@@ -297,18 +295,6 @@ class Core:
         await uow.members.add_identity(community.id, member.id, actor.platform, actor.external_id)
         member.identities = [(actor.platform, actor.external_id)]
         return member
-
-    async def _address(self, uow: UnitOfWork, ctx: Ctx, notice: Notice) -> Notice:
-        addresses: list[Address] = []
-        if notice.member_id is not None:
-            reader = await uow.members.get(notice.member_id)
-            tz = reader.timezone or ctx.settings.timezone
-            for platform, external_id in await uow.members.identities(notice.member_id):
-                addresses.append(Address(platform, "member", external_id, tz))
-        if notice.circle_id is not None:
-            for platform, external_id in await uow.circles.places(notice.circle_id):
-                addresses.append(Address(platform, "place", external_id, ctx.settings.timezone))
-        return replace(notice, addresses=tuple(addresses))
 
     def _internal_error(self, call: Call, error: BaseException) -> Reply:
         return internal_error(log, f"command {call.command} ({call.key})", error)

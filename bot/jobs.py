@@ -17,26 +17,41 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from bot.commands import Catalogue
 from bot.model.settings import Settings
 from bot.ports import Clock, Community, Job, Retry, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Address, Notice, Reply
 
-if TYPE_CHECKING:
-    from bot.core import Core
-
 log = logging.getLogger(__name__)
 
+
+class Host(Protocol):
+    """What due work run outside a job needs of the core that runs it."""
+
+    @property
+    def uow_factory(self) -> UnitOfWorkFactory: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def defaults(self) -> dict[str, Any]: ...
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+
 Deliver = Callable[[Sequence[Notice]], Awaitable[None]]
-Sweep = Callable[["Core"], Awaitable[list[Notice]]]
+Sweep = Callable[[Host], Awaitable[list[Notice]]]
 ListDue = Callable[[UnitOfWork, datetime], Awaitable[Sequence[tuple[int, int]]]]
-SettleOne = Callable[["Core", int, int, datetime], Awaitable[list[Notice] | None]]
+SettleOne = Callable[[Host, int, int, datetime], Awaitable[list[Notice] | None]]
 
 
-async def sweep(core: Core, list_due: ListDue, settle_one: SettleOne) -> list[Notice]:
+async def sweep(core: Host, list_due: ListDue, settle_one: SettleOne) -> list[Notice]:
     """Settle every row that fell due, each in its own unit of work.
 
     `list_due` names (community id, row id) pairs; `settle_one` locks its row
@@ -114,18 +129,19 @@ async def schedule(
     )
 
 
-async def address(uow: UnitOfWork, settings: Settings, notice: Notice) -> Notice:
-    """Where a notice goes: the member's identities, or the circle's places."""
+async def address(uow: UnitOfWork, timezone: str, notice: Notice) -> Notice:
+    """Where a notice goes: the member's identities (in their zone, else `timezone`,
+    the community's), or the circle's places."""
     addresses: list[Address] = []
     if notice.member_id is not None:
         reader = await uow.members.get(notice.member_id)
-        tz = reader.timezone or settings.timezone
+        tz = reader.timezone or timezone
         for platform, external_id in await uow.members.identities(notice.member_id):
             addresses.append(Address(platform, "member", external_id, tz))
     if notice.circle_id is not None:
         for platform, external_id in await uow.circles.places(notice.circle_id):
-            addresses.append(Address(platform, "place", external_id, settings.timezone))
-    return Notice(notice.reply, notice.member_id, notice.circle_id, tuple(addresses))
+            addresses.append(Address(platform, "place", external_id, timezone))
+    return replace(notice, addresses=tuple(addresses))
 
 
 def notice_to_json(notice: Notice) -> dict[str, Any]:
@@ -144,19 +160,6 @@ def notice_from_json(data: Mapping[str, Any]) -> Notice:
         data.get("circle_id"),
         tuple(Address(*a) for a in data.get("addresses", [])),
     )
-
-
-def default_handlers() -> dict[str, JobHandler]:
-    # Imported here: the services schedule jobs, so they import this module.
-    from bot.services import events, obligations, reviews
-
-    handlers: dict[str, JobHandler] = {}
-    for part in (events.JOBS, reviews.JOBS, obligations.JOBS):
-        clash = handlers.keys() & part.keys()
-        if clash:
-            raise RuntimeError(f"job kinds declared twice: {sorted(clash)}")
-        handlers.update(part)
-    return handlers
 
 
 def _owner() -> str:
@@ -188,14 +191,14 @@ class JobRunner:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self._sweeps: list[tuple[Core, Sweep]] = []
+        self._sweeps: list[tuple[Host, Sweep]] = []
 
-    def add_sweeps(self, core: Core, sweeps: Sequence[Sweep]) -> None:
+    def add_sweeps(self, core: Host, sweeps: Sequence[Sweep]) -> None:
         """Due work that keeps its own due times in its own rows (escrow expiry,
         auction ends), run on every pass so every loop and `:advance` sees it."""
         self._sweeps.extend((core, sweep) for sweep in sweeps)
 
-    async def due_work(self, core: Core) -> list[Notice]:
+    async def due_work(self, core: Host) -> list[Notice]:
         """The runner as the core's due work: notices go back to the caller to deliver."""
         return await self.run_due()
 
@@ -301,7 +304,7 @@ class JobRunner:
                 community, settings = known[job.community_id]
                 ctx = JobCtx(uow, now, community, settings, job)
                 await handler(ctx, job.payload)
-                notices = [await address(uow, settings, n) for n in ctx.notices]
+                notices = [await address(uow, settings.timezone, n) for n in ctx.notices]
                 await uow.jobs.finish_run(
                     job.id, now, [notice_to_json(n) for n in notices], done=settle or not notices
                 )

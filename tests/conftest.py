@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.run import App
+from adapters.app import App
 from tests.support import Community, app_on
 
 ENGINES = ["sqlite", "postgres"]

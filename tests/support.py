@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 
-from adapters.run import App, build
+from adapters.app import App, build
 from adapters.text import parse
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec, Core

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.catalogue import Arg, Catalogue, Command, Kind
+from bot.commands import Arg, Catalogue, Command, Kind
 from bot.model.members import MemberRef
 from bot.model.settings import SETTINGS
 

@@ -7,17 +7,14 @@ import contextlib
 import logging
 import signal
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import discord
 
+from adapters.app import App, build
+from adapters.config import Config, ConfigError
 from adapters.discord.client import DiscordAdapter, discord_urls
 from adapters.discord.redaction import hide_secrets
 from bot.replies import Notice
-
-if TYPE_CHECKING:
-    from adapters.config import Config
-    from adapters.run import App
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +51,6 @@ async def run_due_forever(
 
 async def run_discord(config: Config, *, stop: asyncio.Event | None = None) -> None:
     """Serve the guilds the bot is in until stopped (SIGTERM, or `stop`)."""
-    # Imported here: adapters.run imports this module when a config names [discord].
-    from adapters.config import ConfigError
-    from adapters.run import build
-
     settings = config.discord
     assert settings is not None
     stop = stop or asyncio.Event()

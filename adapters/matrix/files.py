@@ -25,7 +25,7 @@ from nio import (
 from nio.crypto import decrypt_attachment
 
 from adapters.text import ParsedCommand
-from bot.catalogue import Catalogue, Kind
+from bot.commands import Catalogue, Kind
 
 log = logging.getLogger("junto.matrix")
 

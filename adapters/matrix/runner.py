@@ -8,6 +8,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from adapters.app import build
 from adapters.config import Config, ConfigError
 from adapters.matrix.client import LoginFailed, MatrixBot, TransportError
 
@@ -16,9 +17,6 @@ if TYPE_CHECKING:
 
 
 async def run_matrix(config: Config) -> None:
-    # Imported here: adapters.run imports this module when a config names [matrix].
-    from adapters.run import build
-
     settings: MatrixConfig | None = config.matrix
     assert settings is not None
     app = await build(config.database_url, defaults=config.defaults)

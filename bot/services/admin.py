@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
 from bot.model.members import Member
 from bot.model.settings import SETTINGS, Settings, validate

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.arguments import resolve_member
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
-from bot.jobs import sweep
+from bot.jobs import Host, Sweep, address, sweep
 from bot.model import agreements as rules
 from bot.model import ledger as L
 from bot.model.agreements import Agreement, Bundle, Provider
@@ -27,10 +26,7 @@ from bot.model.settings import Settings
 from bot.model.units import bounded_text
 from bot.ports import UnitOfWork
 from bot.replies import Notice, Reply, instant, nested
-from bot.services.ledger import Book, addressed, amount, book, hours, reserved_note
-
-if TYPE_CHECKING:
-    from bot.core import Core
+from bot.services.ledger import Book, amount, book, hours, reserved_note
 
 _LEARNERS = re.compile(r"[\s,;]+")
 
@@ -456,12 +452,12 @@ async def list_agreements(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
 # Due work: escrows with no result in time are refunded.
 
 
-async def expire_escrows(core: Core) -> list[Notice]:
+async def expire_escrows(core: Host) -> list[Notice]:
     return await sweep(core, lambda uow, now: uow.agreements.due(now, 50), _expire_one)
 
 
 async def _expire_one(
-    core: Core, community_id: int, agreement_id: int, now: Any
+    core: Host, community_id: int, agreement_id: int, now: Any
 ) -> list[Notice] | None:
     async with core.uow_factory() as uow:
         agreement = await uow.agreements.by_id(agreement_id, lock=True, skip_locked=True)
@@ -476,7 +472,7 @@ async def _expire_one(
         open_ = [b for b in bundles if b.status == rules.ESCROWED]
         notices = await _refund(uow, ledger, agreement, open_, now)
         await uow.agreements.set_status(agreement.id, rules.COMPLETED)
-        result = await addressed(uow, settings.timezone, notices)
+        result = [await address(uow, settings.timezone, n) for n in notices]
         await uow.commit()
         return result
 
@@ -512,6 +508,8 @@ _FROM = Arg(
     required=False,
     named_only=True,
 )
+
+SWEEPS: list[Sweep] = [expire_escrows]
 
 COMMANDS = [
     Command(

@@ -10,25 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
-from bot.jobs import sweep
+from bot.jobs import Host, Sweep, address, sweep
 from bot.model import auctions as rules
 from bot.model import ledger as L
 from bot.model.auctions import Auction, format_money
 from bot.model.ledger import AccountKey, Transfer
 from bot.model.members import Member
 from bot.model.settings import Settings
+from bot.ports import UnitOfWork
 from bot.replies import Notice, Reply, instant, nested
-from bot.services.ledger import Book, addressed, amount, book, hours
+from bot.services.ledger import Book, amount, book, hours
 from bot.services.obligations import in_good_standing
-
-if TYPE_CHECKING:
-    from bot.core import Core
-    from bot.ports import UnitOfWork
 
 
 def _lot(auction_issuer: int, seller: int, number: int) -> AccountKey:
@@ -299,12 +295,12 @@ async def info(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 # Due work: auctions past their end close, exactly once.
 
 
-async def end_auctions(core: Core) -> list[Notice]:
+async def end_auctions(core: Host) -> list[Notice]:
     return await sweep(core, lambda uow, now: uow.auctions.due(now, 50), _end_one)
 
 
 async def _end_one(
-    core: Core, community_id: int, auction_id: int, now: datetime
+    core: Host, community_id: int, auction_id: int, now: datetime
 ) -> list[Notice] | None:
     async with core.uow_factory() as uow:
         auction = await uow.auctions.by_id(auction_id, lock=True, skip_locked=True)
@@ -336,12 +332,14 @@ async def _end_one(
             notices.append(Notice(Reply("auction.unsold_seller", params), auction.seller_id))
             for bidder in sorted({b.bidder_id for b in bids}):
                 notices.append(Notice(Reply("auction.unsold_bidder", params), bidder))
-        result = await addressed(uow, settings.timezone, notices)
+        result = [await address(uow, settings.timezone, n) for n in notices]
         await uow.commit()
         return result
 
 
 _AUCTION = Arg("auction", Kind.NUMBER, "the auction's number, like 12 or #12")
+
+SWEEPS: list[Sweep] = [end_auctions]
 
 COMMANDS = [
     Command(

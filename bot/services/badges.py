@@ -8,21 +8,18 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.catalogue import Arg, Catalogue, Command, Handler, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Catalogue, Command, Ctx, Handler, Kind, Who
 from bot.credentials import multibase, openbadges, proofs
 from bot.errors import DomainError
+from bot.jobs import Host, Sweep, address
 from bot.model import badges as rules
 from bot.model.badges import Award, BadgeClass
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
 from bot.ports import Duplicate, Retry
 from bot.replies import Attachment, Notice, Reply, instant, nested
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +92,7 @@ def with_automatic_awards(catalogue: Catalogue) -> Catalogue:
     )
 
 
-async def due_work(core: Core) -> list[Notice]:
+async def due_work(core: Host) -> list[Notice]:
     """Reviews close as due work, so check everyone whose events closed since last time."""
     notices: list[Notice] = []
     now = core.clock.now()
@@ -110,7 +107,7 @@ async def due_work(core: Core) -> list[Notice]:
     return notices
 
 
-async def _sweep(core: Core, community_id: int, now: datetime) -> list[Notice]:
+async def _sweep(core: Host, community_id: int, now: datetime) -> list[Notice]:
     notices: list[Notice] = []
     async with core.uow_factory() as uow:
         after = await uow.badges.swept_until(community_id)
@@ -123,7 +120,7 @@ async def _sweep(core: Core, community_id: int, now: datetime) -> list[Notice]:
                 member = await uow.members.get(member_id)
                 ctx = Ctx(uow, now, community, settings, member, _system_actor(), core.catalogue)
                 await check_member(ctx, member_id)
-                notices.extend([await core._address(uow, ctx, n) for n in ctx.notices])
+                notices.extend([await address(uow, settings.timezone, n) for n in ctx.notices])
         await uow.commit()
     return notices
 
@@ -294,6 +291,8 @@ async def pathway(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
         },
     )
 
+
+DUE_WORK: list[Sweep] = [due_work]
 
 COMMANDS = [
     Command(

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
 from bot.model import circles as rules
 from bot.model.circles import Circle, Seat

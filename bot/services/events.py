@@ -12,8 +12,7 @@ from typing import Any
 import icalendar
 
 from bot.arguments import resolve_member
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
 from bot.jobs import JobCtx, JobHandler, Scope, schedule
 from bot.model import circles as circle_rules

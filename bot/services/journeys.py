@@ -9,8 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import pictures
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
 from bot.model import journeys as J
 from bot.model.journeys import Moment, TrackRecord

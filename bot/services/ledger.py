@@ -7,13 +7,11 @@ limits, is found again on a replay, and commits with the command or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
 from bot.messages import MESSAGES
 from bot.model import ledger as L
@@ -22,7 +20,7 @@ from bot.model.members import Member
 from bot.model.settings import Settings
 from bot.model.units import bounded_text, format_minutes
 from bot.ports import UnitOfWork
-from bot.replies import Address, Notice, Reply, instant, nested
+from bot.replies import Reply, instant, nested
 
 HISTORY_LINES = 20
 
@@ -156,23 +154,6 @@ def book(ctx: Ctx) -> Book:
 
 def amount(args: Mapping[str, Any], name: str = "hours") -> int:
     return L.check_amount(int(args[name]))
-
-
-async def addressed(uow: UnitOfWork, timezone: str, notices: Iterable[Notice]) -> list[Notice]:
-    """Address notices made outside a command (by due work), as the core does for commands."""
-    result = []
-    for notice in notices:
-        addresses: list[Address] = []
-        if notice.member_id is not None:
-            reader = await uow.members.get(notice.member_id)
-            tz = reader.timezone or timezone
-            for platform, external_id in await uow.members.identities(notice.member_id):
-                addresses.append(Address(platform, "member", external_id, tz))
-        if notice.circle_id is not None:
-            for platform, external_id in await uow.circles.places(notice.circle_id):
-                addresses.append(Address(platform, "place", external_id, timezone))
-        result.append(replace(notice, addresses=tuple(addresses)))
-    return result
 
 
 # Issuing and giving.

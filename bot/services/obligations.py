@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.jobs import JobCtx, JobHandler, Scope, schedule
 from bot.model import obligations as rules
 from bot.model.members import Member

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from bot.catalogue import Arg, Command, Kind, Who
-from bot.context import Ctx
+from bot.commands import Arg, Command, Ctx, Kind, ReactionHandler, Who
 from bot.errors import DomainError
 from bot.jobs import JobCtx, JobHandler, Scope, schedule
 from bot.model import events as ev
@@ -281,6 +280,8 @@ async def status(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
         },
     )
 
+
+REACTIONS: dict[str, ReactionHandler] = {"review": on_reaction}
 
 JOBS: dict[str, JobHandler] = {
     events.OPEN_REVIEW: open_review,

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from adapters.run import App
+from adapters.app import App
 from storage import tables as t
 from storage import tables_ledger as tl
 from storage.repositories_ledger import check_ledger

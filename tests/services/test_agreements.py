@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from adapters.run import App
+from adapters.app import App
 from tests.services.ledger_support import clean, held, outstanding, snapshot, totals
 from tests.support import Community
 

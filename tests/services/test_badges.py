@@ -6,7 +6,7 @@ import itertools
 
 from sqlalchemy import func, select
 
-from adapters.run import App
+from adapters.app import App
 from bot.core import Call
 from bot.model.members import Actor
 from bot.rendering import Style, render

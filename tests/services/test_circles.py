@@ -4,7 +4,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from adapters.run import App
+from adapters.app import App
 from storage import tables as t
 from tests.support import Community
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from adapters.run import App
-from bot.catalogue import Arg, Catalogue, Command, Kind, Who, default_catalogue
-from bot.context import Ctx
+from adapters.app import App
+from bot.catalogue import default_catalogue
+from bot.commands import Arg, Catalogue, Command, Ctx, Kind, Who
 from bot.core import Call, CommunitySpec, Core
 from bot.errors import DomainError
 from bot.model.members import Actor

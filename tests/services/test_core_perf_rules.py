@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from adapters.run import App
+from adapters.app import App
 from bot.core import Core
 from storage.tables_badges import badge_awards
 from tests.support import Community

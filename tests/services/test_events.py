@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import func, select
 
-from adapters.run import App
+from adapters.app import App
 from bot.rendering import Style, render
 from storage.tables_events import event_attendees, event_hosts, events, jobs, review_ballots
 from tests.support import Community

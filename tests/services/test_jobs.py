@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.run import App
+from adapters.app import App
 from bot.clock import ManualClock
 from bot.jobs import JobCtx, JobHandler, JobRunner
 from bot.replies import Notice, Reply

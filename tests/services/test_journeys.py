@@ -10,7 +10,7 @@ from datetime import timedelta
 from PIL import Image
 from sqlalchemy import func, select
 
-from adapters.run import App
+from adapters.app import App
 from storage import tables as t
 from storage import tables_badges as tb
 from storage import tables_events as te

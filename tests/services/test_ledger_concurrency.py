@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from adapters.run import App
+from adapters.app import App
 from tests.services.ledger_support import clean, held, outstanding
 from tests.support import Community
 

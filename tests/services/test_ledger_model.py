@@ -36,7 +36,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from adapters.run import App
+from adapters.app import App
 from bot.model.ledger import cap
 from storage import tables as t
 from storage import tables_ledger as tl

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from adapters.run import App
-from bot.context import Ctx
+from adapters.app import App
+from bot.commands import Ctx
 from bot.model.members import Actor
 from bot.model.settings import Settings
 from bot.services.obligations import in_good_standing

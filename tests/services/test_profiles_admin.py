@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from adapters.run import App
+from adapters.app import App
 from tests.support import Community
 
 

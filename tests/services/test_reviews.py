@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from adapters.run import App
+from adapters.app import App
 from bot.core import Reaction
 from bot.model.members import Actor
 from bot.rendering import Style, render

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.run import App
+from adapters.app import App
 from bot.model.members import Actor
 from tests.support import Community
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from adapters.run import App
+from adapters.app import App
 from bot.model import ledger as L
 from bot.model.ledger import Invalid, Transfer
 from bot.model.settings import Settings

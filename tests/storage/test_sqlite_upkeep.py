@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import storage.unit_of_work as unit_of_work
-from adapters.run import build
+from adapters.app import build
 from bot.clock import ManualClock
 from storage import tables as t
 from storage.unit_of_work import Checkpoints, SqlUnitOfWorkFactory

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from adapters.run import App
+from adapters.app import App
 from bot.ports import Duplicate
 from bot.replies import Anchor
 from storage.engine import database_url

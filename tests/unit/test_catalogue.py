@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.catalogue import Kind, default_catalogue
+from bot.catalogue import default_catalogue
+from bot.commands import Kind
 from bot.messages import MESSAGES
 from bot.rendering import Style, render
 from bot.replies import Reply, instant, nested

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from adapters.app import App
 from adapters.discord.client import DiscordAdapter
 from adapters.discord.settings import DiscordConfig
-from adapters.run import App
-from bot.catalogue import Catalogue, Command, default_catalogue
+from bot.commands import Catalogue, Command
 from bot.core import Core
 from storage import tables
 from tests.adapters.discord.fake import CallbackAttempt, FakeDiscord, FakeInteraction
@@ -157,7 +157,7 @@ async def started(
             core = Core(
                 core.uow_factory,
                 core.clock,
-                Catalogue([*default_catalogue(), *custom]),
+                Catalogue([*core.catalogue, *custom]),
                 core.defaults,
                 reaction_handlers=core.reaction_handlers,
                 due_work=core.due_work,

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from bot.catalogue import Arg, Command, Kind, default_catalogue
+from bot.catalogue import default_catalogue
+from bot.commands import Arg, Command, Kind
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import Bot, started
 

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from adapters.discord.client import DiscordAdapter
 from adapters.discord.redaction import hide_secrets
 from adapters.discord.settings import DiscordConfig
-from bot.catalogue import Command, Who
-from bot.context import Ctx
+from bot.commands import Command, Ctx, Who
 from bot.core import Call, Core
 from bot.replies import Outcome, Reply
 from storage import tables as t

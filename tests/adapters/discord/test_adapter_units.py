@@ -22,8 +22,8 @@ from adapters.discord.commands import (
 from adapters.discord.components import event_view, read_rsvp, rsvp_id
 from adapters.discord.redaction import RedactingFilter, redact
 from adapters.discord.replies import MAX_CONTENT, body, text_body
-from bot.catalogue import Arg, Catalogue, Command, Kind, Who, default_catalogue
-from bot.context import Ctx
+from bot.catalogue import default_catalogue
+from bot.commands import Arg, Catalogue, Command, Ctx, Kind, Who
 from bot.model.members import MemberRef
 from bot.replies import Anchor, Reply, instant
 from tests.support import START

@@ -23,9 +23,9 @@ from nio import (
 )
 from nio.event_builders import EnableEncryptionBuilder
 
+from adapters.app import App
 from adapters.matrix.client import MatrixBot
 from adapters.matrix.config import MatrixConfig
-from adapters.run import App
 from tests.adapters.matrix.synapse import Homeserver, RegisteredUser
 from tests.support import app_on
 
