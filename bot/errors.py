@@ -8,7 +8,7 @@ from typing import Any
 class DomainError(Exception):
     """A rule refused the command; everything it did is rolled back.
 
-    `code` is a message key in bot/messages.py, `params` fill its template.
+    `code` is a message key in bot/wording/, `params` fill its template.
     """
 
     def __init__(self, code: str, **params: Any) -> None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.messages import MESSAGES
 from bot.replies import JSON, Reply
+from bot.wording import MESSAGES
 
 
 @dataclass(frozen=True)

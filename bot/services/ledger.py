@@ -13,7 +13,6 @@ from typing import Any
 
 from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
-from bot.messages import MESSAGES
 from bot.model import ledger as L
 from bot.model.ledger import Account, AccountKey, Invalid, Overdrawn, Redemption, Transfer
 from bot.model.members import Member
@@ -21,6 +20,7 @@ from bot.model.settings import Settings
 from bot.model.units import bounded_text, format_minutes
 from bot.ports import UnitOfWork
 from bot.replies import Reply, instant, nested
+from bot.wording import MESSAGES
 
 HISTORY_LINES = 20
 

@@ -1,8 +1,8 @@
-"""Wording for reputation, badges, pathways, journeys, journals and personal data."""
+"""Wording for badges and pathways."""
 
 from __future__ import annotations
 
-MESSAGES_BADGES: dict[str, str] = {
+MESSAGES: dict[str, str] = {
     # Badges.
     "badge.earned": (
         "🏅 You earned the badge **{name}** (#{number}): {evidence}. "

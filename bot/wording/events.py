@@ -1,8 +1,8 @@
-"""Wording for events, attendance, reviews and obligations."""
+"""Wording for events and attendance."""
 
 from __future__ import annotations
 
-MESSAGES_EVENTS: dict[str, str] = {
+MESSAGES: dict[str, str] = {
     # Scheduling.
     "event.scheduled": (
         "Event #{number} is scheduled: {title} ({circle}), {start}, for {length}. "
@@ -175,78 +175,5 @@ MESSAGES_EVENTS: dict[str, str] = {
     "event.reminder": (
         "Reminder: #{number} {title} ({circle}) starts in {in}, at {start}. Where: {where}. "
         "Check in from {opens} with `{prefix}event checkin {number}`."
-    ),
-    # Peer review.
-    "review.opened": (
-        "#{number} {title} ({circle}) has ended: time to review it. Members who checked in "
-        "and didn't host (voters so far: {voters}; hosts: {hosts}) react ✅ if it was at level "
-        "or ❌ if it was below, or say `{prefix}review vote {number} at-level|below [rating] "
-        "[comment]`. Voting closes {closes}, or as soon as everyone has voted."
-    ),
-    "review.closed": (
-        "The review of #{number} {title} is closed: {outcome}. {at_level} at level, {below} "
-        "below, of {voters} voters (a verdict needs {quorum} ballots)."
-    ),
-    "review.counted": "Your ballot on #{number} is counted: {verdict}.{rating}{closes}",
-    "review.at_level": "at level",
-    "review.below": "below level",
-    "review.rating_note": " Rating: {rating}/5.",
-    "review.closes_note": (
-        " Voting closes {closes}; until then your latest ballot counts, and removing your "
-        "reaction withdraws it."
-    ),
-    "review.withdrawn": "Your ballot on #{number} is withdrawn.",
-    "review.no_ballot": "You have no ballot on #{number} to withdraw.",
-    "review.not_ended": (
-        "#{number} {title} hasn't ended yet (it ends {ends}); its review opens then."
-    ),
-    "review.cancelled": "#{number} was cancelled, so there is nothing to review.",
-    "review.closed_already": "The review of #{number} is closed ({outcome}); ballots are final.",
-    "review.closed_late": "Voting on #{number} closed at {closed}; the ballots are being counted.",
-    "review.not_member": (
-        "Only members of {name} who attended #{number} may review it, and you aren't a member. "
-        "Your reaction doesn't count."
-    ),
-    "review.host": (
-        "You hosted #{number}, and hosts don't review their own event; your ballot doesn't "
-        "count. The attendees judge it."
-    ),
-    "review.not_attendee": (
-        "Only members checked in at #{number} may review it, and you weren't checked in; "
-        "your ballot doesn't count."
-    ),
-    "review.status_pending": "#{number} {title} hasn't ended; its review opens at {ends}.",
-    "review.status_cancelled": "#{number} {title} was cancelled; it has no review.",
-    "review.status_open": (
-        "The review of #{number} {title} is open: {cast} of {voters} voters have voted, and a "
-        "verdict needs {quorum} ballots. It closes {closes}, or when everyone has voted; the "
-        "tally is shown then."
-    ),
-    "review.status_closed": (
-        "The review of #{number} {title} closed {closed}: {outcome}. {at_level} at level, "
-        "{below} below, of {voters} voters (a verdict needed {quorum}).{ratings}"
-    ),
-    "review.rating_average": " Average rating {average}/5 (rated by {count}).",
-    # Obligations.
-    "obligations.report": (
-        "{member}, membership year {year} ({start} to {end}), {days_left} days left:\n"
-        "Attended {attended} of {attend_required} validated events ({attend_left} left).\n"
-        "Hosted {hosted} of {host_required} validated events ({host_left} left).\n"
-        "Status: {status}. {standing}{hint}"
-    ),
-    "obligations.status_met": "met",
-    "obligations.status_on_track": "on track",
-    "obligations.status_behind": "behind",
-    "obligations.good_first_year": "Good standing: yes (first membership year).",
-    "obligations.good": "Good standing: yes (last year's obligations were met).",
-    "obligations.not_good": "Good standing: no (last year's obligations were not met).",
-    "obligations.behind_hint": (
-        "\n`{prefix}event list` shows upcoming events to attend; a circle's lead can schedule "
-        "one for you to host."
-    ),
-    "obligations.nudge": (
-        "A quarterly nudge: this membership year you have attended {attended} of "
-        "{attend_required} validated events and hosted {hosted} of {host_required}, with "
-        "{days_left} days left. `{prefix}event list` shows what's coming up."
     ),
 }

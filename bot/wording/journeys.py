@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-MESSAGES_JOURNEYS: dict[str, str] = {
+MESSAGES: dict[str, str] = {
     # Reputation: a track record, not one number.
     "reputation.record": (
         "**{member}'s track record**\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.catalogue import default_catalogue
 from bot.commands import Kind
-from bot.messages import MESSAGES
 from bot.rendering import Style, render
 from bot.replies import Reply, instant, nested
+from bot.wording import MESSAGES
 from tests.support import START
 
 ROOT = Path(__file__).parents[2]

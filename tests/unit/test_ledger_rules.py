@@ -223,9 +223,9 @@ def test_any_accepted_transfers_keep_the_currency_balanced_and_holdings_whole(
 
 
 def test_every_message_key_built_at_run_time_has_wording() -> None:
-    from bot.messages import MESSAGES
     from bot.model import agreements as ag
     from bot.model import auctions as au
+    from bot.wording import MESSAGES
 
     parties = ("issuer", "holder", "either")
     actions = ("deliver", "confirm", "cancel", "decline", "dispute")
