@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.errors import DomainError
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
-from bot.ports import Community, UnitOfWork
+from bot.ports.communities import Community
+from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Anchor, Notice, Reply
 
 # Ctx is defined below: what a handler receives.

@@ -14,7 +14,9 @@ from bot.errors import DomainError
 from bot.jobs import Host, address
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
-from bot.ports import Clock, Community, Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
+from bot.ports.clock import Clock
+from bot.ports.communities import Community
+from bot.ports.unit_of_work import Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Anchor, Notice, Outcome, Reply, error_reply, internal_error
 from bot.services import circles, lookups, suggestions
 

@@ -23,7 +23,10 @@ from typing import Any, Protocol
 
 from bot.commands import Catalogue
 from bot.model.settings import Settings
-from bot.ports import Clock, Community, Job, Retry, UnitOfWork, UnitOfWorkFactory
+from bot.ports.clock import Clock
+from bot.ports.communities import Community
+from bot.ports.jobs import Job
+from bot.ports.unit_of_work import Retry, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Address, Notice, Reply
 
 log = logging.getLogger(__name__)

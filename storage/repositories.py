@@ -13,7 +13,9 @@ from sqlalchemy.sql import Executable
 
 from bot.model.circles import FORMING, Circle, Seat
 from bot.model.members import Member, context_key
-from bot.ports import CommandStart, Community, Duplicate, Retry, StoredCommand
+from bot.ports.commands import CommandStart, StoredCommand
+from bot.ports.communities import Community
+from bot.ports.unit_of_work import Duplicate, Retry
 from bot.replies import Anchor
 from storage import tables as t
 
@@ -329,6 +331,12 @@ class SqlMembers(Repository):
             )
         )
 
+    async def identities(self, member_id: int) -> list[tuple[str, str]]:
+        rows = await self._exec(_IDENTITIES, {"member_id": member_id})
+        return [(r.platform, r.external_id) for r in rows]
+
+
+class SqlProfiles(Repository):
     async def move_identity(
         self, community_id: int, platform: str, external_id: str, member_id: int
     ) -> None:
@@ -342,10 +350,6 @@ class SqlMembers(Repository):
             .values(member_id=member_id)
         )
 
-    async def identities(self, member_id: int) -> list[tuple[str, str]]:
-        rows = await self._exec(_IDENTITIES, {"member_id": member_id})
-        return [(r.platform, r.external_id) for r in rows]
-
     async def merge_into(self, old_id: int, new_id: int) -> None:
         await self._exec(
             update(t.members).where(t.members.c.id == old_id).values(merged_into=new_id)
@@ -355,7 +359,7 @@ class SqlMembers(Repository):
         seats = await self._exec(
             select(func.count()).where(t.circle_seats.c.member_id == member_id)
         )
-        member = await self.get(member_id)
+        member = await SqlMembers(self.conn).get(member_id)
         return int(seats.scalar_one()) > 0 or bool(member.roles())
 
     async def put_link_code(

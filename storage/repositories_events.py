@@ -10,7 +10,9 @@ from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 
 from bot.model.events import GOING, VALIDATED, Attendee, Event
 from bot.model.reviews import Ballot
-from bot.ports import Community, Duplicate, Job
+from bot.ports.communities import Community
+from bot.ports.jobs import Job
+from bot.ports.unit_of_work import Duplicate
 from storage import tables as t
 from storage.repositories import Repository
 from storage.tables_events import event_attendees, event_hosts, events, jobs, review_ballots

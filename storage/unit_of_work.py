@@ -15,6 +15,7 @@ from storage.repositories import (
     SqlCommunities,
     SqlMembers,
     SqlPosts,
+    SqlProfiles,
     SqlSettings,
 )
 from storage.repositories_badges import SqlBadges
@@ -62,6 +63,7 @@ async def _checkpoint(conn: AsyncConnection) -> None:
 class SqlUnitOfWork:
     communities: SqlCommunities
     members: SqlMembers
+    profiles: SqlProfiles
     circles: SqlCircles
     settings: SqlSettings
     commands: SqlCommandLog
@@ -107,6 +109,7 @@ class SqlUnitOfWork:
         conn = self._conn
         self.communities = SqlCommunities(conn)
         self.members = SqlMembers(conn)
+        self.profiles = SqlProfiles(conn)
         self.circles = SqlCircles(conn)
         self.settings = SqlSettings(conn)
         self.commands = SqlCommandLog(conn)

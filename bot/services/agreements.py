@@ -24,7 +24,7 @@ from bot.model.ledger import Account, AccountKey, Transfer
 from bot.model.members import Member
 from bot.model.settings import Settings
 from bot.model.units import bounded_text
-from bot.ports import UnitOfWork
+from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Notice, Reply, instant, nested
 from bot.services.ledger import Book, amount, book, hours, reserved_note
 

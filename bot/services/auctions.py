@@ -21,7 +21,7 @@ from bot.model.auctions import Auction, format_money
 from bot.model.ledger import AccountKey, Transfer
 from bot.model.members import Member
 from bot.model.settings import Settings
-from bot.ports import UnitOfWork
+from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Notice, Reply, instant, nested
 from bot.services.ledger import Book, amount, book, hours
 from bot.services.obligations import in_good_standing

@@ -18,7 +18,7 @@ from bot.model import badges as rules
 from bot.model.badges import Award, BadgeClass
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
-from bot.ports import Duplicate, Retry
+from bot.ports.unit_of_work import Duplicate, Retry
 from bot.replies import Attachment, Notice, Reply, instant, nested
 
 log = logging.getLogger(__name__)

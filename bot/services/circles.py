@@ -12,7 +12,7 @@ from bot.model import circles as rules
 from bot.model.circles import Circle, Seat
 from bot.model.members import Member
 from bot.model.units import bounded_text, circle_name
-from bot.ports import UnitOfWork
+from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Reply, nested
 
 

@@ -18,7 +18,7 @@ from bot.model.ledger import Account, AccountKey, Invalid, Overdrawn, Redemption
 from bot.model.members import Member
 from bot.model.settings import Settings
 from bot.model.units import bounded_text, format_minutes
-from bot.ports import UnitOfWork
+from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Reply, instant, nested
 from bot.wording import MESSAGES
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.ports import UnitOfWork
+from bot.ports.unit_of_work import UnitOfWork
 
 # Upcoming events a platform's own calendar mirrors, soonest first.
 MIRROR_LIMIT = 100

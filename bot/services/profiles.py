@@ -70,26 +70,26 @@ async def show_profile(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 
 
 async def link(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    members = ctx.uow.members
+    profiles = ctx.uow.profiles
     code = args.get("code")
     if code is None:
         code = "".join(secrets.choice(_LINK_ALPHABET) for _ in range(8))
         minutes = int(ctx.settings["link_code_minutes"])
         expires = ctx.now + timedelta(minutes=minutes)
-        await members.put_link_code(ctx.community.id, ctx.member.id, code, expires)
+        await profiles.put_link_code(ctx.community.id, ctx.member.id, code, expires)
         return Reply("profile.link_code", {"code": code, "minutes": minutes}, private=True)
-    owner_id = await members.take_link_code(ctx.community.id, code.strip().upper(), ctx.now)
+    owner_id = await profiles.take_link_code(ctx.community.id, code.strip().upper(), ctx.now)
     if owner_id is None:
         raise DomainError("profile.link_bad")
     if owner_id == ctx.member.id:
         raise DomainError("profile.link_self")
-    if await members.has_history(ctx.member.id):
+    if await profiles.has_history(ctx.member.id):
         raise DomainError("profile.link_busy")
-    await members.move_identity(
+    await profiles.move_identity(
         ctx.community.id, ctx.actor.platform, ctx.actor.external_id, owner_id
     )
-    await members.merge_into(ctx.member.id, owner_id)
-    owner = await members.get(owner_id)
+    await profiles.merge_into(ctx.member.id, owner_id)
+    owner = await ctx.uow.members.get(owner_id)
     return Reply("profile.linked", {"name": owner.display_name}, private=True)
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.model import circles as circle_rules
 from bot.model.settings import SETTINGS
 from bot.model.units import format_minutes
-from bot.ports import UnitOfWork
+from bot.ports.unit_of_work import UnitOfWork
 from bot.rendering import Style, format_instant
 
 LIMIT = 25

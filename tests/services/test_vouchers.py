@@ -9,7 +9,7 @@ from adapters.app import App
 from bot.model import ledger as L
 from bot.model.ledger import Invalid, Transfer
 from bot.model.settings import Settings
-from bot.ports import Duplicate
+from bot.ports.unit_of_work import Duplicate
 from bot.services.ledger import Book
 from storage import tables_ledger as tl
 from storage.unit_of_work import SqlUnitOfWork

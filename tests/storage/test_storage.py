@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from adapters.app import App
-from bot.ports import Duplicate
+from bot.ports.unit_of_work import Duplicate
 from bot.replies import Anchor
 from storage.engine import database_url
 from storage.migrate import pending, upgrade
@@ -65,9 +65,9 @@ async def test_link_codes_are_single_use(app: App) -> None:
     async with SqlUnitOfWork(app.engine) as uow:
         community = await uow.communities.get_or_create("c", "C", START)
         member = await uow.members.create(community.id, "A", START)
-        await uow.members.put_link_code(community.id, member.id, "CODE", START + timedelta(1))
-        assert await uow.members.take_link_code(community.id, "CODE", START) == member.id
-        assert await uow.members.take_link_code(community.id, "CODE", START) is None
+        await uow.profiles.put_link_code(community.id, member.id, "CODE", START + timedelta(1))
+        assert await uow.profiles.take_link_code(community.id, "CODE", START) == member.id
+        assert await uow.profiles.take_link_code(community.id, "CODE", START) is None
 
 
 async def test_posts_map_messages_to_objects(app: App) -> None:
