@@ -13,7 +13,7 @@ from adapters.config import Config, ConfigError, load
 from adapters.run import run_configured, run_console
 from storage.engine import database_url, make_engine
 from storage.migrate import upgrade
-from storage.repositories_ledger import check_engine
+from storage.repositories.ledger import check_engine
 
 
 def _instant(text: str) -> datetime:

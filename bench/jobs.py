@@ -33,7 +33,7 @@ from bot.clock import ManualClock
 from bot.jobs import JobCtx, JobRunner
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from storage.tables_events import jobs
+from storage.tables.jobs import jobs
 from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 PG_DSN = os.environ.get("JUNTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")

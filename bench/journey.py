@@ -37,10 +37,13 @@ from bot.core import Call, CommunitySpec
 from bot.credentials import openbadges
 from bot.model import journeys as J
 from bot.model.members import Actor
-from storage import tables as t
-from storage import tables_badges as tb
-from storage import tables_events as te
-from storage import tables_ledger as tl
+from storage.tables import badges as badges_t
+from storage.tables import communities as communities_t
+from storage.tables import events as events_t
+from storage.tables import journeys as journeys_t
+from storage.tables import ledger as ledger_t
+from storage.tables import members as members_t
+from storage.tables import reviews as reviews_t
 from storage.unit_of_work import SqlUnitOfWork
 
 PG_DSN = os.environ.get("JUNTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -86,7 +89,9 @@ async def seed(app: App, driver: Driver) -> tuple[int, int]:
     async with app.engine.connect() as conn:
         ids = {
             r.display_name: r.id
-            for r in await conn.execute(select(t.members.c.id, t.members.c.display_name))
+            for r in await conn.execute(
+                select(members_t.members.c.id, members_t.members.c.display_name)
+            )
         }
     me = ids["me"]
 
@@ -107,7 +112,9 @@ async def seed(app: App, driver: Driver) -> tuple[int, int]:
     events, hosts, attendees, ballots = [], [], [], []
     async with app.engine.connect() as conn:
         number = int(
-            (await conn.execute(select(func.max(t.communities.c.next_number)))).scalar_one()
+            (
+                await conn.execute(select(func.max(communities_t.communities.c.next_number)))
+            ).scalar_one()
         )
     for e in range(EVENTS):
         starts = START + span * (e + 0.5) / EVENTS
@@ -181,15 +188,17 @@ async def seed(app: App, driver: Driver) -> tuple[int, int]:
     ]
     async with app.engine.begin() as conn:
         for table, rows in (
-            (te.events, events),
-            (te.event_hosts, hosts),
-            (te.event_attendees, attendees),
-            (te.review_ballots, ballots),
-            (tb.badge_awards, badges),
-            (tb.journal_notes, notes),
+            (events_t.events, events),
+            (events_t.event_hosts, hosts),
+            (events_t.event_attendees, attendees),
+            (reviews_t.review_ballots, ballots),
+            (badges_t.badge_awards, badges),
+            (journeys_t.journal_notes, notes),
         ):
             await conn.execute(insert(table), rows)
-        await conn.execute(update(t.communities).values(next_number=number + BADGES + 1))
+        await conn.execute(
+            update(communities_t.communities).values(next_number=number + BADGES + 1)
+        )
         await conn.execute(text("ANALYZE"))
     clock.advance(START + span - clock.now())
     return me, number
@@ -212,7 +221,7 @@ async def bench(engine: str, calls: int) -> None:
         me, badge = await seed(app, driver)
         async with app.engine.connect() as conn:
             transfers = (
-                await conn.execute(select(func.count()).select_from(tl.transfers))
+                await conn.execute(select(func.count()).select_from(ledger_t.transfers))
             ).scalar_one()
         async with SqlUnitOfWork(app.engine) as uow:
             moments = await uow.journeys.moments(me, app.clock.now())

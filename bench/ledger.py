@@ -46,9 +46,10 @@ from bot.model.ledger import Transfer
 from bot.model.members import Actor
 from bot.model.settings import Settings
 from bot.services.ledger import Book
-from storage import tables as t
-from storage import tables_ledger as tl
-from storage.repositories_ledger import check_engine
+from storage.repositories.ledger import check_engine
+from storage.tables import communities as communities_t
+from storage.tables import ledger as ledger_t
+from storage.tables import members as members_t
 from storage.unit_of_work import SqlUnitOfWork
 
 PG_DSN = os.environ.get("JUNTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -73,9 +74,9 @@ async def seed(app: App) -> tuple[int, dict[str, int]]:
     for name in names:
         await say(app, name, "profile show", {}, f"seed:{name}")
     async with app.engine.connect() as conn:
-        rows = await conn.execute(select(t.members.c.id, t.members.c.display_name))
+        rows = await conn.execute(select(members_t.members.c.id, members_t.members.c.display_name))
         ids = {r.display_name: r.id for r in rows}
-        community = (await conn.execute(select(t.communities.c.id))).scalar_one()
+        community = (await conn.execute(select(communities_t.communities.c.id))).scalar_one()
     async with SqlUnitOfWork(app.engine) as uow:
         book = Book(uow, community, WIDE, "seed", START)
         for i in range(WORKERS):
@@ -281,14 +282,14 @@ async def bulk_load(app: App, engine: str, target: str, transfers: int) -> str:
         community = int(
             (
                 await conn.execute(
-                    insert(t.communities)
+                    insert(communities_t.communities)
                     .values(slug="big", name="big", created_at=START)
-                    .returning(t.communities.c.id)
+                    .returning(communities_t.communities.c.id)
                 )
             ).scalar_one()
         )
         await conn.execute(
-            insert(t.members),
+            insert(members_t.members),
             [
                 {
                     "community_id": community,
@@ -303,13 +304,13 @@ async def bulk_load(app: App, engine: str, target: str, transfers: int) -> str:
             ],
         )
         rows = await conn.execute(
-            select(t.members.c.id, t.members.c.display_name).where(
-                t.members.c.community_id == community
+            select(members_t.members.c.id, members_t.members.c.display_name).where(
+                members_t.members.c.community_id == community
             )
         )
         ids = {int(r.display_name[1:]): r.id for r in rows}
         await conn.execute(
-            insert(t.identities),
+            insert(members_t.identities),
             [
                 {
                     "community_id": community,
@@ -357,14 +358,14 @@ async def bulk_load(app: App, engine: str, target: str, transfers: int) -> str:
             row.setdefault("credits_posted", 0)
             row.setdefault("services", "")
             row.update(debits_pending=0, credits_pending=0)
-        await conn.execute(insert(tl.accounts), accounts)
+        await conn.execute(insert(ledger_t.accounts), accounts)
         rows = await conn.execute(
             select(
-                tl.accounts.c.id,
-                tl.accounts.c.issuer_id,
-                tl.accounts.c.owner_id,
-                tl.accounts.c.kind,
-            ).where(tl.accounts.c.community_id == community)
+                ledger_t.accounts.c.id,
+                ledger_t.accounts.c.issuer_id,
+                ledger_t.accounts.c.owner_id,
+                ledger_t.accounts.c.kind,
+            ).where(ledger_t.accounts.c.community_id == community)
         )
         by = {(r.issuer_id, r.owner_id, r.kind): r.id for r in rows}
     records = [

@@ -30,8 +30,10 @@ from bench.support import bench_app, pct
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec
 from bot.model.members import Actor
-from storage import tables as t
-from storage.tables_events import event_attendees, event_hosts, events
+from storage.tables import circles as circles_t
+from storage.tables import communities as communities_t
+from storage.tables import members as members_t
+from storage.tables.events import event_attendees, event_hosts, events
 
 PG_DSN = os.environ.get("JUNTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -53,12 +55,14 @@ async def seed(app: App) -> None:
     rng = random.Random(7)
     async with app.engine.begin() as conn:
         await conn.execute(
-            insert(t.communities).values(id=1, slug="bench", name="bench", created_at=NOW)
+            insert(communities_t.communities).values(
+                id=1, slug="bench", name="bench", created_at=NOW
+            )
         )
     when = [NOW - timedelta(days=rng.uniform(0, DAYS)) for _ in range(MEMBERS)]
     await insert_all(
         app,
-        t.members,
+        members_t.members,
         [
             {
                 "id": m,
@@ -77,7 +81,7 @@ async def seed(app: App) -> None:
     )
     await insert_all(
         app,
-        t.identities,
+        members_t.identities,
         [
             {"community_id": 1, "member_id": m, "platform": "console", "external_id": f"m{m}"}
             for m in range(1, MEMBERS + 1)
@@ -85,7 +89,7 @@ async def seed(app: App) -> None:
     )
     await insert_all(
         app,
-        t.circles,
+        circles_t.circles,
         [
             {
                 "id": c,
@@ -144,7 +148,9 @@ async def seed(app: App) -> None:
     await insert_all(app, event_attendees, attendee_rows)
     async with app.engine.begin() as conn:
         await conn.execute(
-            update(t.communities).where(t.communities.c.id == 1).values(next_number=20_000)
+            update(communities_t.communities)
+            .where(communities_t.communities.c.id == 1)
+            .values(next_number=20_000)
         )
         await conn.execute(text("ANALYZE"))
 

@@ -9,19 +9,20 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.repositories import (
-    SqlCircles,
-    SqlCommandLog,
-    SqlCommunities,
-    SqlMembers,
-    SqlPosts,
-    SqlProfiles,
-    SqlSettings,
-)
-from storage.repositories_badges import SqlBadges
-from storage.repositories_events import SqlEvents, SqlJobs
-from storage.repositories_journeys import SqlJourneys
-from storage.repositories_ledger import SqlAgreements, SqlAuctions, SqlLedger
+from storage.repositories.agreements import SqlAgreements
+from storage.repositories.auctions import SqlAuctions
+from storage.repositories.badges import SqlBadges
+from storage.repositories.circles import SqlCircles
+from storage.repositories.commands import SqlCommandLog
+from storage.repositories.communities import SqlCommunities
+from storage.repositories.events import SqlEvents
+from storage.repositories.jobs import SqlJobs
+from storage.repositories.journeys import SqlJourneys
+from storage.repositories.ledger import SqlLedger
+from storage.repositories.members import SqlMembers
+from storage.repositories.posts import SqlPosts
+from storage.repositories.profiles import SqlProfiles
+from storage.repositories.settings import SqlSettings
 
 log = logging.getLogger(__name__)
 

@@ -60,7 +60,7 @@ from bot.core import Call, CommunitySpec, Core, DueWork, Reaction
 from bot.errors import DomainError
 from bot.jobs import JobRunner
 from bot.model.members import Actor
-from bot.ports import Duplicate
+from bot.ports.unit_of_work import Duplicate
 from bot.rendering import Style, render
 from bot.replies import Anchor, Notice, Outcome, Reply, error_reply, internal_error
 

@@ -11,11 +11,13 @@ from bot.model import agreements as A
 from bot.model import events as E
 from bot.model import ledger as L
 from bot.model.badges import YEAR_DAYS, Award, Facts
-from storage import tables as t
-from storage import tables_badges as tb
-from storage import tables_events as te
-from storage import tables_ledger as tl
-from storage.repositories import Repository
+from storage.repositories.base import Repository
+from storage.tables import agreements as agreements_t
+from storage.tables import badges as badges_t
+from storage.tables import communities as communities_t
+from storage.tables import events as events_t
+from storage.tables import ledger as ledger_t
+from storage.tables import reviews as reviews_t
 
 
 def _award(row: Row[Any]) -> Award:
@@ -34,23 +36,23 @@ def _award(row: Row[Any]) -> Award:
     )
 
 
-_ev = te.events
-_att = te.event_attendees
-_hosts = te.event_hosts
-_ballots = te.review_ballots
+_ev = events_t.events
+_att = events_t.event_attendees
+_hosts = events_t.event_hosts
+_ballots = reviews_t.review_ballots
 
 
 class SqlBadges(Repository):
     # Awards.
     async def awards(self, member_id: int) -> list[Award]:
-        a = tb.badge_awards
+        a = badges_t.badge_awards
         rows = await self._exec(
             select(a).where(a.c.member_id == member_id).order_by(a.c.awarded_at, a.c.id)
         )
         return [_award(r) for r in rows]
 
     async def by_number(self, community_id: int, number: int) -> Award | None:
-        a = tb.badge_awards
+        a = badges_t.badge_awards
         row = (
             await self._exec(
                 select(a).where(a.c.community_id == community_id, a.c.number == number)
@@ -72,7 +74,7 @@ class SqlBadges(Repository):
         now: datetime,
     ) -> None:
         await self._exec(
-            insert(tb.badge_awards).values(
+            insert(badges_t.badge_awards).values(
                 community_id=community_id,
                 number=number,
                 member_id=member_id,
@@ -110,8 +112,9 @@ class SqlBadges(Repository):
         ballots = (
             select(func.count()).select_from(_ballots).where(_ballots.c.member_id == member_id)
         )
-        delivered = select(func.coalesce(func.sum(tl.redemptions.c.minutes), 0)).where(
-            tl.redemptions.c.issuer_id == member_id, tl.redemptions.c.status == L.CONFIRMED
+        delivered = select(func.coalesce(func.sum(ledger_t.redemptions.c.minutes), 0)).where(
+            ledger_t.redemptions.c.issuer_id == member_id,
+            ledger_t.redemptions.c.status == L.CONFIRMED,
         )
         row = (
             await self._exec(
@@ -133,7 +136,7 @@ class SqlBadges(Repository):
         )
 
     async def passed_skills(self, member_id: int) -> list[tuple[str, datetime, str]]:
-        ag, bl = tl.agreements, tl.agreement_learners
+        ag, bl = agreements_t.agreements, agreements_t.agreement_learners
         rows = await self._exec(
             select(ag.c.skill, bl.c.settled_at, bl.c.evidence)
             .join(ag, ag.c.id == bl.c.agreement_id)
@@ -162,15 +165,15 @@ class SqlBadges(Repository):
     async def swept_until(self, community_id: int) -> datetime | None:
         row = (
             await self._exec(
-                select(tb.badge_sweeps.c.swept_until).where(
-                    tb.badge_sweeps.c.community_id == community_id
+                select(badges_t.badge_sweeps.c.swept_until).where(
+                    badges_t.badge_sweeps.c.community_id == community_id
                 )
             )
         ).first()
         return row.swept_until if row else None
 
     async def set_swept(self, community_id: int, until: datetime, *, first: bool) -> None:
-        s = tb.badge_sweeps
+        s = badges_t.badge_sweeps
         if first:
             await self._exec(insert(s).values(community_id=community_id, swept_until=until))
         else:
@@ -179,17 +182,17 @@ class SqlBadges(Repository):
             )
 
     async def community_ids(self) -> list[int]:
-        return [r.id for r in await self._exec(select(t.communities.c.id))]
+        return [r.id for r in await self._exec(select(communities_t.communities.c.id))]
 
     # Signing keys.
     async def key(self, community_id: int) -> str | None:
-        k = tb.community_keys
+        k = badges_t.community_keys
         row = (await self._exec(select(k.c.secret).where(k.c.community_id == community_id))).first()
         return row.secret if row else None
 
     async def put_key(self, community_id: int, secret: str, now: datetime) -> None:
         await self._exec(
-            insert(tb.community_keys).values(
+            insert(badges_t.community_keys).values(
                 community_id=community_id, secret=secret, created_at=now
             )
         )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, select, update
 
 from bot.model.events import GOING, VALIDATED, Attendee, Event
 from bot.model.reviews import Ballot
-from bot.ports.communities import Community
-from bot.ports.jobs import Job
-from bot.ports.unit_of_work import Duplicate
-from storage import tables as t
-from storage.repositories import Repository
-from storage.tables_events import event_attendees, event_hosts, events, jobs, review_ballots
+from storage.repositories.base import Repository
+from storage.tables import circles as circles_t
+from storage.tables import members as members_t
+from storage.tables.events import event_attendees, event_hosts, events
+from storage.tables.reviews import review_ballots
 
 
 def _event(row: Row[Any]) -> Event:
@@ -128,10 +127,10 @@ class SqlEvents(Repository):
 
     async def hosts(self, event_id: int) -> list[tuple[int, str]]:
         rows = await self._exec(
-            select(event_hosts.c.member_id, t.members.c.display_name)
-            .join(t.members, t.members.c.id == event_hosts.c.member_id)
+            select(event_hosts.c.member_id, members_t.members.c.display_name)
+            .join(members_t.members, members_t.members.c.id == event_hosts.c.member_id)
             .where(event_hosts.c.event_id == event_id)
-            .order_by(t.members.c.display_name, t.members.c.id)
+            .order_by(members_t.members.c.display_name, members_t.members.c.id)
         )
         return [(int(r.member_id), r.display_name) for r in rows]
 
@@ -142,8 +141,8 @@ class SqlEvents(Repository):
 
     async def attendees(self, event_id: int) -> list[Attendee]:
         rows = await self._exec(
-            select(event_attendees, t.members.c.display_name)
-            .join(t.members, t.members.c.id == event_attendees.c.member_id)
+            select(event_attendees, members_t.members.c.display_name)
+            .join(members_t.members, members_t.members.c.id == event_attendees.c.member_id)
             .where(event_attendees.c.event_id == event_id)
             .order_by(event_attendees.c.id)
         )
@@ -269,163 +268,20 @@ class SqlEvents(Repository):
 
     async def circle_ids_of(self, member_id: int) -> list[int]:
         rows = await self._exec(
-            select(t.circle_seats.c.circle_id).where(
-                t.circle_seats.c.member_id == member_id, t.circle_seats.c.waiting.is_(False)
+            select(circles_t.circle_seats.c.circle_id).where(
+                circles_t.circle_seats.c.member_id == member_id,
+                circles_t.circle_seats.c.waiting.is_(False),
             )
         )
         return [int(r.circle_id) for r in rows]
 
     async def joined(self, community_id: int) -> list[tuple[int, datetime]]:
         rows = await self._exec(
-            select(t.members.c.id, t.members.c.joined_at)
-            .where(t.members.c.community_id == community_id, t.members.c.merged_into.is_(None))
-            .order_by(t.members.c.id)
+            select(members_t.members.c.id, members_t.members.c.joined_at)
+            .where(
+                members_t.members.c.community_id == community_id,
+                members_t.members.c.merged_into.is_(None),
+            )
+            .order_by(members_t.members.c.id)
         )
         return [(int(r.id), r.joined_at) for r in rows]
-
-
-def _job(row: Row[Any]) -> Job:
-    return Job(
-        id=int(row.id),
-        community_id=int(row.community_id),
-        kind=row.kind,
-        due_at=row.due_at,
-        payload=row.payload,
-        attempts=int(row.attempts),
-        ref=row.ref,
-        ran_at=row.ran_at,
-        outbox=row.outbox,
-    )
-
-
-class SqlJobs(Repository):
-    async def add(
-        self,
-        community_id: int,
-        kind: str,
-        due_at: datetime,
-        payload: Mapping[str, Any],
-        now: datetime,
-        *,
-        ref: str | None = None,
-        unique_key: str | None = None,
-    ) -> int | None:
-        statement = (
-            insert(jobs)
-            .values(
-                community_id=community_id,
-                kind=kind,
-                ref=ref,
-                unique_key=unique_key,
-                due_at=due_at,
-                payload=dict(payload),
-                attempts=0,
-                created_at=now,
-            )
-            .returning(jobs.c.id)
-        )
-        if unique_key is None:
-            return int((await self._exec(statement)).scalar_one())
-        try:
-            # A savepoint, so a clash leaves the caller's transaction usable.
-            async with self.conn.begin_nested():
-                return int((await self._exec(statement)).scalar_one())
-        except Duplicate:
-            return None
-
-    async def drop_pending(self, community_id: int, ref: str) -> int:
-        result = await self._exec(
-            delete(jobs).where(
-                jobs.c.community_id == community_id, jobs.c.ref == ref, jobs.c.ran_at.is_(None)
-            )
-        )
-        return int(result.rowcount)
-
-    async def claim(
-        self, owner: str, now: datetime, lease_until: datetime, limit: int
-    ) -> list[Job]:
-        free = or_(jobs.c.lease_until.is_(None), jobs.c.lease_until <= now)
-        due = (
-            select(jobs.c.id)
-            .where(jobs.c.done_at.is_(None), jobs.c.due_at <= now, free)
-            .order_by(jobs.c.due_at, jobs.c.id)
-            .limit(limit)
-        )
-        if not self.sqlite:
-            # Rows another runner is claiming right now are skipped, not waited for.
-            # The ids are read first: inside `UPDATE ... WHERE id IN (...)` PostgreSQL may
-            # run this subquery once per row and claim far more than `limit`.
-            due = due.with_for_update(skip_locked=True)
-        ids = [int(r.id) for r in await self._exec(due)]
-        if not ids:
-            return []
-        # The lease test is repeated on the rows themselves: on SQLite this guarded
-        # update, under the write lock, is what keeps two processes from one job.
-        result = await self._exec(
-            update(jobs)
-            .where(jobs.c.id.in_(ids), jobs.c.done_at.is_(None), free)
-            .values(lease_owner=owner, lease_until=lease_until, attempts=jobs.c.attempts + 1)
-            .returning(*jobs.c)
-        )
-        return sorted((_job(r) for r in result), key=lambda j: (j.due_at, j.id))
-
-    async def start_run(self, job_id: int, owner: str, now: datetime) -> bool:
-        result = await self._exec(
-            update(jobs)
-            .where(
-                jobs.c.id == job_id,
-                jobs.c.lease_owner == owner,
-                jobs.c.ran_at.is_(None),
-                jobs.c.done_at.is_(None),
-            )
-            # The key is released first so the run may schedule the next job under it.
-            .values(ran_at=now, unique_key=None)
-        )
-        return int(result.rowcount) == 1
-
-    async def finish_run(
-        self, job_id: int, now: datetime, outbox: Sequence[Mapping[str, Any]], *, done: bool
-    ) -> None:
-        await self._exec(
-            update(jobs)
-            .where(jobs.c.id == job_id)
-            .values(
-                outbox=[dict(n) for n in outbox],
-                done_at=now if done else None,
-                lease_until=None if done else jobs.c.lease_until,
-            )
-        )
-
-    async def mark_done(self, job_id: int, owner: str, now: datetime) -> bool:
-        result = await self._exec(
-            update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.done_at.is_(None))
-            .values(done_at=now, lease_until=None)
-        )
-        return int(result.rowcount) == 1
-
-    async def retry(self, job_id: int, owner: str, due_at: datetime, error: str) -> None:
-        await self._exec(
-            update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.done_at.is_(None))
-            .values(due_at=due_at, lease_owner=None, lease_until=None, last_error=error[:2000])
-        )
-
-    async def fail(self, job_id: int, owner: str, now: datetime, error: str) -> None:
-        await self._exec(
-            update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.done_at.is_(None))
-            .values(
-                done_at=now,
-                failed_at=now,
-                unique_key=None,
-                lease_until=None,
-                last_error=error[:2000],
-            )
-        )
-
-    async def community(self, community_id: int) -> Community:
-        row = (
-            await self._exec(select(t.communities).where(t.communities.c.id == community_id))
-        ).one()
-        return Community(row.id, row.slug, row.name, row.created_at)

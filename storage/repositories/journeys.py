@@ -16,20 +16,26 @@ from bot.model import events as E
 from bot.model import journeys as J
 from bot.model import ledger as L
 from bot.model.journeys import Moment, TrackRecord
-from storage import tables as t
-from storage import tables_badges as tb
-from storage import tables_events as te
-from storage import tables_ledger as tl
-from storage.repositories import Repository
+from storage.repositories.base import Repository
+from storage.tables import agreements as agreements_t
+from storage.tables import auctions as auctions_t
+from storage.tables import badges as badges_t
+from storage.tables import circles as circles_t
+from storage.tables import commands as commands_t
+from storage.tables import events as events_t
+from storage.tables import journeys as journeys_t
+from storage.tables import ledger as ledger_t
+from storage.tables import members as members_t
+from storage.tables import reviews as reviews_t
 
-_ev = te.events
-_hosts = te.event_hosts
-_att = te.event_attendees
-_ballots = te.review_ballots
-_red = tl.redemptions
-_ag = tl.agreements
-_learners = tl.agreement_learners
-_m = t.members
+_ev = events_t.events
+_hosts = events_t.event_hosts
+_att = events_t.event_attendees
+_ballots = reviews_t.review_ballots
+_red = ledger_t.redemptions
+_ag = agreements_t.agreements
+_learners = agreements_t.agreement_learners
+_m = members_t.members
 
 _OUTCOME = {E.VALIDATED: True, E.NOT_VALIDATED: False}
 
@@ -60,7 +66,7 @@ class SqlJourneys(Repository):
         return found
 
     async def _circles(self, member_id: int, now: datetime) -> list[Moment]:
-        s, c = t.circle_seats, t.circles
+        s, c = circles_t.circle_seats, circles_t.circles
         rows = await self._exec(
             select(s.c.since, s.c.lead, c.c.name)
             .join(c, c.c.id == s.c.circle_id)
@@ -71,7 +77,7 @@ class SqlJourneys(Repository):
         ]
 
     async def _events(self, member_id: int, now: datetime) -> list[Moment]:
-        c = t.circles
+        c = circles_t.circles
         columns = (
             _ev.c.starts_at,
             _ev.c.title,
@@ -132,9 +138,9 @@ class SqlJourneys(Repository):
         ]
 
     async def _vouchers(self, member_id: int, now: datetime) -> list[Moment]:
-        tr = tl.transfers
-        debit = aliased(tl.accounts, name="debit")
-        credit = aliased(tl.accounts, name="credit")
+        tr = ledger_t.transfers
+        debit = aliased(ledger_t.accounts, name="debit")
+        credit = aliased(ledger_t.accounts, name="credit")
         issued = await self._exec(
             select(tr.c.at, tr.c.amount, _m.c.display_name.label("other"))
             .join(debit, debit.c.id == tr.c.debit_account_id)
@@ -225,7 +231,7 @@ class SqlJourneys(Repository):
         return found
 
     async def _badges_and_notes(self, member_id: int, now: datetime) -> list[Moment]:
-        a, n = tb.badge_awards, tb.journal_notes
+        a, n = badges_t.badge_awards, journeys_t.journal_notes
         awards = await self._exec(
             select(a.c.awarded_at, a.c.name, a.c.number, a.c.evidence).where(
                 a.c.member_id == member_id
@@ -259,7 +265,7 @@ class SqlJourneys(Repository):
             func.count(_ballots.c.rating).label("ratings"),
         ).where(_ballots.c.event_id.in_(my_events))
         ballots = select(count().label("ballots")).where(_ballots.c.member_id == member_id)
-        issuer = tl.accounts
+        issuer = ledger_t.accounts
         mine = (issuer.c.owner_id == member_id, issuer.c.kind == L.ISSUER)
         outstanding = select(
             func.coalesce(func.sum(issuer.c.debits_posted - issuer.c.credits_posted), 0).label(
@@ -267,9 +273,9 @@ class SqlJourneys(Repository):
             )
         ).where(*mine)
         issued = (
-            select(func.coalesce(func.sum(tl.transfers.c.amount), 0).label("issued"))
-            .join(issuer, issuer.c.id == tl.transfers.c.debit_account_id)
-            .where(*mine, tl.transfers.c.code == L.ISSUE)
+            select(func.coalesce(func.sum(ledger_t.transfers.c.amount), 0).label("issued"))
+            .join(issuer, issuer.c.id == ledger_t.transfers.c.debit_account_id)
+            .where(*mine, ledger_t.transfers.c.code == L.ISSUE)
         )
         rs = _red.c.status
         redemptions = select(
@@ -326,15 +332,26 @@ class SqlJourneys(Repository):
 
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every row that is about the member, table by table, for `data export`."""
-        tr = tl.transfers
-        accounts = select(tl.accounts.c.id).where(tl.accounts.c.owner_id == member_id)
+        tr = ledger_t.transfers
+        accounts = select(ledger_t.accounts.c.id).where(ledger_t.accounts.c.owner_id == member_id)
         wanted: Sequence[tuple[str, Any]] = (
-            ("identities", select(t.identities).where(t.identities.c.member_id == member_id)),
-            ("circle_seats", select(t.circle_seats).where(t.circle_seats.c.member_id == member_id)),
+            (
+                "identities",
+                select(members_t.identities).where(members_t.identities.c.member_id == member_id),
+            ),
+            (
+                "circle_seats",
+                select(circles_t.circle_seats).where(
+                    circles_t.circle_seats.c.member_id == member_id
+                ),
+            ),
             ("events_hosted", select(_hosts).where(_hosts.c.member_id == member_id)),
             ("event_attendance", select(_att).where(_att.c.member_id == member_id)),
             ("review_ballots", select(_ballots).where(_ballots.c.member_id == member_id)),
-            ("accounts", select(tl.accounts).where(tl.accounts.c.owner_id == member_id)),
+            (
+                "accounts",
+                select(ledger_t.accounts).where(ledger_t.accounts.c.owner_id == member_id),
+            ),
             (
                 "transfers",
                 select(tr)
@@ -349,14 +366,30 @@ class SqlJourneys(Repository):
                     or_(_red.c.holder_id == member_id, _red.c.issuer_id == member_id)
                 ),
             ),
-            ("providers", select(tl.providers).where(tl.providers.c.member_id == member_id)),
+            (
+                "providers",
+                select(agreements_t.providers).where(
+                    agreements_t.providers.c.member_id == member_id
+                ),
+            ),
             ("agreements", select(_ag).where(_ag.c.provider_id == member_id)),
             ("agreement_learning", select(_learners).where(_learners.c.learner_id == member_id)),
-            ("auctions", select(tl.auctions).where(tl.auctions.c.seller_id == member_id)),
-            ("bids", select(tl.bids).where(tl.bids.c.bidder_id == member_id)),
-            ("badges", select(tb.badge_awards).where(tb.badge_awards.c.member_id == member_id)),
-            ("journal", select(tb.journal_notes).where(tb.journal_notes.c.member_id == member_id)),
-            ("audit", select(t.audit).where(t.audit.c.member_id == member_id)),
+            (
+                "auctions",
+                select(auctions_t.auctions).where(auctions_t.auctions.c.seller_id == member_id),
+            ),
+            ("bids", select(auctions_t.bids).where(auctions_t.bids.c.bidder_id == member_id)),
+            (
+                "badges",
+                select(badges_t.badge_awards).where(badges_t.badge_awards.c.member_id == member_id),
+            ),
+            (
+                "journal",
+                select(journeys_t.journal_notes).where(
+                    journeys_t.journal_notes.c.member_id == member_id
+                ),
+            ),
+            ("audit", select(commands_t.audit).where(commands_t.audit.c.member_id == member_id)),
         )
         found: dict[str, list[dict[str, Any]]] = {}
         for name, query in wanted:
@@ -365,7 +398,7 @@ class SqlJourneys(Repository):
 
     async def add_note(self, community_id: int, member_id: int, text: str, now: datetime) -> None:
         await self._exec(
-            insert(tb.journal_notes).values(
+            insert(journeys_t.journal_notes).values(
                 community_id=community_id, member_id=member_id, text=text, written_at=now
             )
         )
@@ -387,7 +420,7 @@ class SqlJourneys(Repository):
                 seeks="",
             )
         )
-        i = t.identities
+        i = members_t.identities
         ids = [r.id for r in await self._exec(select(i.c.id).where(i.c.member_id == member_id))]
         for identity_id in ids:
             # A random id no platform will ever send, so the person starts afresh.
@@ -399,13 +432,17 @@ class SqlJourneys(Repository):
         await self._exec(
             update(_ballots).where(_ballots.c.member_id == member_id).values(comment=None)
         )
-        await self._exec(delete(tb.journal_notes).where(tb.journal_notes.c.member_id == member_id))
-        k = t.command_keys
+        await self._exec(
+            delete(journeys_t.journal_notes).where(
+                journeys_t.journal_notes.c.member_id == member_id
+            )
+        )
+        k = commands_t.command_keys
         await self._exec(update(k).where(k.c.member_id == member_id).values(reply=reply))
 
     async def seats(self, member_id: int) -> list[tuple[str, bool]]:
         """The circles the member sits or waits in, by name, with whether they wait."""
-        s, c = t.circle_seats, t.circles
+        s, c = circles_t.circle_seats, circles_t.circles
         rows = await self._exec(
             select(c.c.name, s.c.waiting)
             .join(c, c.c.id == s.c.circle_id)

@@ -6,21 +6,17 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import Row, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import aliased
 
-from bot.model import agreements as ag
-from bot.model import auctions as au
 from bot.model import ledger as L
-from bot.model.agreements import Agreement, Bundle, Provider
-from bot.model.auctions import Auction, Bid
 from bot.model.ledger import Account, AccountKey, Movement, Redemption, Sums, Transfer
-from storage import tables as t
-from storage import tables_ledger as tl
-from storage.repositories import Repository
+from storage.repositories.base import Repository
+from storage.tables import ledger as ledger_t
+from storage.tables import members as members_t
 
 
 def _account(row: Row[Any]) -> Account:
@@ -73,19 +69,8 @@ def _key(row: Row[Any]) -> AccountKey:
     return AccountKey(row.issuer_id, row.kind, row.owner_id, row.ref)
 
 
-class _Upserting(Repository):
-    def _insert(self, table: Any) -> Any:
-        return sqlite_insert(table) if self.sqlite else pg_insert(table)
-
-    def _claim(self, statement: Any, skip_locked: bool) -> Any:
-        """Lock a row for a job; with skip_locked, another process's claim is passed over."""
-        if self.sqlite:
-            return statement
-        return statement.with_for_update(skip_locked=skip_locked)
-
-
 # Every movement runs these; built once, so each use only binds its values.
-_a, _tr = tl.accounts, tl.transfers
+_a, _tr = ledger_t.accounts, ledger_t.transfers
 _BY_KEYS = (
     select(_a)
     .where(
@@ -113,18 +98,18 @@ _INSERT_TRANSFERS = {
     for name, insert_ in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
 _DELIVERED = (
-    select(func.coalesce(func.sum(tl.redemptions.c.minutes), 0))
+    select(func.coalesce(func.sum(ledger_t.redemptions.c.minutes), 0))
     .where(
-        tl.redemptions.c.issuer_id == bindparam("owner"),
-        tl.redemptions.c.status == L.CONFIRMED,
+        ledger_t.redemptions.c.issuer_id == bindparam("owner"),
+        ledger_t.redemptions.c.status == L.CONFIRMED,
     )
     .scalar_subquery()
 )
 _DELIVERED_BY = select(_DELIVERED)
 # A balance in one round trip: what the member holds, whose it is, what they delivered.
 _OWNED = (
-    select(_a, t.members.c.display_name, _DELIVERED.label("delivered"))
-    .join(t.members, t.members.c.id == _a.c.issuer_id)
+    select(_a, members_t.members.c.display_name, _DELIVERED.label("delivered"))
+    .join(members_t.members, members_t.members.c.id == _a.c.issuer_id)
     .where(_a.c.owner_id == bindparam("owner"), _a.c.community_id == bindparam("community"))
     .order_by(_a.c.id)
 )
@@ -135,7 +120,7 @@ _LOCKING = {
 }
 
 
-class SqlLedger(_Upserting):
+class SqlLedger(Repository):
     async def _by_keys(self, keys: Sequence[AccountKey], lock: bool) -> dict[AccountKey, Account]:
         query = _LOCKING[lock and not self.sqlite]["keys"]
         rows = await self._exec(
@@ -150,7 +135,7 @@ class SqlLedger(_Upserting):
         found = await self._by_keys(wanted, lock)
         missing = [k for k in wanted if k not in found]
         if missing:
-            a = tl.accounts
+            a = ledger_t.accounts
             await self._exec(
                 self._insert(a)
                 .values(
@@ -185,7 +170,9 @@ class SqlLedger(_Upserting):
         wanted = list(ids)
         if not wanted:
             return {}
-        rows = await self._exec(select(tl.transfers).where(tl.transfers.c.id.in_(wanted)))
+        rows = await self._exec(
+            select(ledger_t.transfers).where(ledger_t.transfers.c.id.in_(wanted))
+        )
         return {r.id: _transfer(r) for r in rows}
 
     async def resolved(self, pending_ids: Iterable[str]) -> set[str]:
@@ -193,7 +180,9 @@ class SqlLedger(_Upserting):
         if not wanted:
             return set()
         rows = await self._exec(
-            select(tl.transfers.c.pending_id).where(tl.transfers.c.pending_id.in_(wanted))
+            select(ledger_t.transfers.c.pending_id).where(
+                ledger_t.transfers.c.pending_id.in_(wanted)
+            )
         )
         return {r.pending_id for r in rows}
 
@@ -232,7 +221,7 @@ class SqlLedger(_Upserting):
             await self._exec(_SAVE_TOTALS, rows if len(rows) > 1 else rows[0])
 
     async def set_services(self, account_id: int, services: str) -> None:
-        a = tl.accounts
+        a = ledger_t.accounts
         await self._exec(update(a).where(a.c.id == account_id).values(services=services))
 
     async def owned(
@@ -248,7 +237,9 @@ class SqlLedger(_Upserting):
         if not wanted:
             return {}
         rows = await self._exec(
-            select(t.members.c.id, t.members.c.display_name).where(t.members.c.id.in_(wanted))
+            select(members_t.members.c.id, members_t.members.c.display_name).where(
+                members_t.members.c.id.in_(wanted)
+            )
         )
         return {r.id: r.display_name for r in rows}
 
@@ -257,8 +248,8 @@ class SqlLedger(_Upserting):
         return int(result.scalar_one())
 
     async def history(self, owner_id: int, limit: int) -> list[Movement]:
-        a = tl.accounts
-        tr = tl.transfers
+        a = ledger_t.accounts
+        tr = ledger_t.transfers
         mine = [
             r.id for r in await self._exec(select(a.c.id, a.c.kind).where(a.c.owner_id == owner_id))
         ]
@@ -327,7 +318,7 @@ class SqlLedger(_Upserting):
         return moves
 
     async def trustees(self, community_id: int) -> list[int]:
-        m = t.members
+        m = members_t.members
         rows = await self._exec(
             select(m.c.id)
             .where(
@@ -363,20 +354,20 @@ class SqlLedger(_Upserting):
             "updated_at": now,
         }
         result = await self._exec(
-            tl.redemptions.insert().values(values).returning(tl.redemptions.c.id)
+            ledger_t.redemptions.insert().values(values).returning(ledger_t.redemptions.c.id)
         )
         return Redemption(id=int(result.scalar_one()), **values)
 
     async def redemption(
         self, community_id: int, number: int, *, lock: bool = False
     ) -> Redemption | None:
-        r = tl.redemptions
+        r = ledger_t.redemptions
         query = select(r).where(r.c.community_id == community_id, r.c.number == number)
         row = (await self._exec(self._for_update(query) if lock else query)).first()
         return _redemption(row) if row else None
 
     async def open_redemptions(self, community_id: int, member_id: int) -> list[Redemption]:
-        r = tl.redemptions
+        r = ledger_t.redemptions
         rows = await self._exec(
             select(r)
             .where(
@@ -391,7 +382,7 @@ class SqlLedger(_Upserting):
     async def set_redemption(
         self, redemption_id: int, status: str, now: datetime, resolved_by: int | None = None
     ) -> None:
-        r = tl.redemptions
+        r = ledger_t.redemptions
         values: dict[str, Any] = {"status": status, "updated_at": now}
         if resolved_by is not None:
             values["resolved_by"] = resolved_by
@@ -403,8 +394,8 @@ class SqlLedger(_Upserting):
 
 async def check_ledger(conn: AsyncConnection, community_id: int | None = None) -> list[str]:
     """Recompute every account's totals from its transfers and compare; words for each fault."""
-    a = tl.accounts
-    tr = tl.transfers
+    a = ledger_t.accounts
+    tr = ledger_t.transfers
     scope_a = [a.c.community_id == community_id] if community_id is not None else []
     scope_t = [tr.c.community_id == community_id] if community_id is not None else []
     accounts = [_account(r) for r in await conn.execute(select(a).where(*scope_a))]
@@ -471,346 +462,24 @@ async def check_ledger(conn: AsyncConnection, community_id: int | None = None) -
     return L.differences(accounts, recomputed, problems)
 
 
-def _provider(row: Row[Any]) -> Provider:
-    return Provider(
-        id=row.id,
-        community_id=row.community_id,
-        member_id=row.member_id,
-        kind=row.kind,
-        skills=row.skills,
-        terms_minutes=row.terms_minutes,
-        guarantee=row.guarantee,
-        registered_at=row.registered_at,
-    )
-
-
-def _agreement(row: Row[Any]) -> Agreement:
-    return Agreement(
-        id=row.id,
-        community_id=row.community_id,
-        number=row.number,
-        provider_id=row.provider_id,
-        skill=row.skill,
-        minutes_each=row.minutes_each,
-        status=row.status,
-        proposed_by=row.proposed_by,
-        proposed_at=row.proposed_at,
-        accepted_at=row.accepted_at,
-        expires_at=row.expires_at,
-    )
-
-
-def _bundle(row: Row[Any]) -> Bundle:
-    return Bundle(
-        agreement_id=row.agreement_id,
-        learner_id=row.learner_id,
-        status=row.status,
-        position=row.position,
-        source_issuer_id=row.source_issuer_id,
-        escrow_account_id=row.escrow_account_id,
-        assessor_id=row.assessor_id,
-        evidence=row.evidence,
-        settled_at=row.settled_at,
-    )
-
-
-class SqlAgreements(_Upserting):
-    async def provider(self, community_id: int, member_id: int) -> Provider | None:
-        p = tl.providers
-        row = (
-            await self._exec(
-                select(p).where(p.c.community_id == community_id, p.c.member_id == member_id)
-            )
-        ).first()
-        return _provider(row) if row else None
-
-    async def save_provider(
-        self,
-        community_id: int,
-        member_id: int,
-        kind: str,
-        skills: str,
-        terms_minutes: int,
-        guarantee: str,
-        now: datetime,
-    ) -> bool:
-        p = tl.providers
-        values = {"kind": kind, "skills": skills, "terms_minutes": terms_minutes}
-        values["guarantee"] = guarantee
-        result = await self._exec(
-            update(p)
-            .where(p.c.community_id == community_id, p.c.member_id == member_id)
-            .values(**values)
-        )
-        if result.rowcount:
-            return False
-        await self._exec(
-            p.insert().values(
-                community_id=community_id, member_id=member_id, registered_at=now, **values
-            )
-        )
-        return True
-
-    async def providers(self, community_id: int) -> list[Provider]:
-        p = tl.providers
-        rows = await self._exec(
-            select(p).where(p.c.community_id == community_id).order_by(p.c.registered_at, p.c.id)
-        )
-        return [_provider(r) for r in rows]
-
-    async def create(
-        self,
-        community_id: int,
-        number: int,
-        provider_id: int,
-        skill: str,
-        minutes_each: int,
-        proposed_by: int,
-        now: datetime,
-    ) -> Agreement:
-        values: dict[str, Any] = {
-            "community_id": community_id,
-            "number": number,
-            "provider_id": provider_id,
-            "skill": skill,
-            "minutes_each": minutes_each,
-            "status": ag.PROPOSED,
-            "proposed_by": proposed_by,
-            "proposed_at": now,
-        }
-        result = await self._exec(
-            tl.agreements.insert().values(values).returning(tl.agreements.c.id)
-        )
-        return Agreement(id=int(result.scalar_one()), **values)
-
-    async def add_bundle(self, bundle: Bundle) -> None:
-        await self._exec(
-            tl.agreement_learners.insert().values(
-                agreement_id=bundle.agreement_id,
-                learner_id=bundle.learner_id,
-                status=bundle.status,
-                position=bundle.position,
-                source_issuer_id=bundle.source_issuer_id,
-                escrow_account_id=bundle.escrow_account_id,
-                assessor_id=bundle.assessor_id,
-                evidence=bundle.evidence,
-                settled_at=bundle.settled_at,
-            )
-        )
-
-    async def get(self, community_id: int, number: int, *, lock: bool = False) -> Agreement | None:
-        g = tl.agreements
-        query = select(g).where(g.c.community_id == community_id, g.c.number == number)
-        row = (await self._exec(self._for_update(query) if lock else query)).first()
-        return _agreement(row) if row else None
-
-    async def by_id(
-        self, agreement_id: int, *, lock: bool = False, skip_locked: bool = False
-    ) -> Agreement | None:
-        g = tl.agreements
-        query = select(g).where(g.c.id == agreement_id)
-        if lock:
-            query = self._claim(query, skip_locked)
-        row = (await self._exec(query)).first()
-        return _agreement(row) if row else None
-
-    async def bundles(self, agreement_id: int) -> list[Bundle]:
-        b = tl.agreement_learners
-        rows = await self._exec(
-            select(b).where(b.c.agreement_id == agreement_id).order_by(b.c.position)
-        )
-        return [_bundle(r) for r in rows]
-
-    async def save_bundle(self, bundle: Bundle) -> None:
-        b = tl.agreement_learners
-        await self._exec(
-            update(b)
-            .where(b.c.agreement_id == bundle.agreement_id, b.c.learner_id == bundle.learner_id)
-            .values(
-                status=bundle.status,
-                source_issuer_id=bundle.source_issuer_id,
-                escrow_account_id=bundle.escrow_account_id,
-                assessor_id=bundle.assessor_id,
-                evidence=bundle.evidence,
-                settled_at=bundle.settled_at,
-            )
-        )
-
-    async def set_status(
-        self,
-        agreement_id: int,
-        status: str,
-        *,
-        accepted_at: datetime | None = None,
-        expires_at: datetime | None = None,
-    ) -> None:
-        g = tl.agreements
-        values: dict[str, Any] = {"status": status}
-        if accepted_at is not None:
-            values["accepted_at"] = accepted_at
-        if expires_at is not None:
-            values["expires_at"] = expires_at
-        await self._exec(update(g).where(g.c.id == agreement_id).values(**values))
-
-    async def due(self, now: datetime, limit: int) -> list[tuple[int, int]]:
-        g = tl.agreements
-        rows = await self._exec(
-            select(g.c.community_id, g.c.id)
-            .where(g.c.status == ag.ACCEPTED, g.c.expires_at <= now)
-            .order_by(g.c.expires_at, g.c.id)
-            .limit(limit)
-        )
-        return [(r.community_id, r.id) for r in rows]
-
-    async def involving(self, community_id: int, member_id: int) -> list[Agreement]:
-        g = tl.agreements
-        b = tl.agreement_learners
-        learner_of = select(b.c.agreement_id).where(b.c.learner_id == member_id)
-        rows = await self._exec(
-            select(g)
-            .where(
-                g.c.community_id == community_id,
-                or_(g.c.provider_id == member_id, g.c.id.in_(learner_of)),
-            )
-            .order_by(g.c.number)
-        )
-        return [_agreement(r) for r in rows]
-
-
-def _auction(row: Row[Any]) -> Auction:
-    return Auction(
-        id=row.id,
-        community_id=row.community_id,
-        number=row.number,
-        seller_id=row.seller_id,
-        issuer_id=row.issuer_id,
-        minutes=row.minutes,
-        reserve=row.reserve,
-        currency=row.currency,
-        opened_at=row.opened_at,
-        ends_at=row.ends_at,
-        status=row.status,
-        hold_id=row.hold_id,
-        lot_account_id=row.lot_account_id,
-        winner_id=row.winner_id,
-        price=row.price,
-        closed_at=row.closed_at,
-    )
-
-
-class SqlAuctions(_Upserting):
-    async def create(
-        self,
-        community_id: int,
-        number: int,
-        seller_id: int,
-        issuer_id: int,
-        minutes: int,
-        reserve: int,
-        currency: str,
-        ends_at: datetime,
-        hold_id: str,
-        lot_account_id: int,
-        now: datetime,
-    ) -> Auction:
-        values: dict[str, Any] = {
-            "community_id": community_id,
-            "number": number,
-            "seller_id": seller_id,
-            "issuer_id": issuer_id,
-            "minutes": minutes,
-            "reserve": reserve,
-            "currency": currency,
-            "opened_at": now,
-            "ends_at": ends_at,
-            "status": au.OPEN,
-            "hold_id": hold_id,
-            "lot_account_id": lot_account_id,
-        }
-        result = await self._exec(tl.auctions.insert().values(values).returning(tl.auctions.c.id))
-        return Auction(id=int(result.scalar_one()), **values)
-
-    async def get(self, community_id: int, number: int, *, lock: bool = False) -> Auction | None:
-        x = tl.auctions
-        query = select(x).where(x.c.community_id == community_id, x.c.number == number)
-        row = (await self._exec(self._for_update(query) if lock else query)).first()
-        return _auction(row) if row else None
-
-    async def by_id(
-        self, auction_id: int, *, lock: bool = False, skip_locked: bool = False
-    ) -> Auction | None:
-        x = tl.auctions
-        query = select(x).where(x.c.id == auction_id)
-        if lock:
-            query = self._claim(query, skip_locked)
-        row = (await self._exec(query)).first()
-        return _auction(row) if row else None
-
-    async def listed(self, community_id: int) -> list[Auction]:
-        x = tl.auctions
-        rows = await self._exec(
-            select(x)
-            .where(x.c.community_id == community_id, x.c.status.in_([au.OPEN, au.WON]))
-            .order_by(x.c.ends_at, x.c.number)
-        )
-        return [_auction(r) for r in rows]
-
-    async def bids(self, auction_id: int) -> list[Bid]:
-        b = tl.bids
-        rows = await self._exec(select(b).where(b.c.auction_id == auction_id).order_by(b.c.id))
-        return [Bid(r.id, r.auction_id, r.bidder_id, r.amount, r.at) for r in rows]
-
-    async def add_bid(self, auction_id: int, bidder_id: int, amount: int, now: datetime) -> Bid:
-        result = await self._exec(
-            tl.bids.insert()
-            .values(auction_id=auction_id, bidder_id=bidder_id, amount=amount, at=now)
-            .returning(tl.bids.c.id)
-        )
-        return Bid(int(result.scalar_one()), auction_id, bidder_id, amount, now)
-
-    async def extend(self, auction_id: int, ends_at: datetime) -> None:
-        x = tl.auctions
-        await self._exec(update(x).where(x.c.id == auction_id).values(ends_at=ends_at))
-
-    async def close(
-        self,
-        auction_id: int,
-        status: str,
-        now: datetime,
-        winner_id: int | None = None,
-        price: int | None = None,
-    ) -> None:
-        x = tl.auctions
-        values: dict[str, Any] = {"status": status, "closed_at": now}
-        if winner_id is not None:
-            values.update(winner_id=winner_id, price=price)
-        await self._exec(update(x).where(x.c.id == auction_id).values(**values))
-
-    async def due(self, now: datetime, limit: int) -> list[tuple[int, int]]:
-        x = tl.auctions
-        rows = await self._exec(
-            select(x.c.community_id, x.c.id)
-            .where(and_(x.c.status == au.OPEN, x.c.ends_at <= now))
-            .order_by(x.c.ends_at, x.c.id)
-            .limit(limit)
-        )
-        return [(r.community_id, r.id) for r in rows]
-
-
 async def check_engine(engine: AsyncEngine) -> tuple[list[str], dict[str, int]]:
     """The ledger check over a whole database, with how much it looked at."""
     async with engine.connect() as conn:
         problems = await check_ledger(conn)
         counts = {
             "accounts": int(
-                (await conn.execute(select(func.count()).select_from(tl.accounts))).scalar_one()
+                (
+                    await conn.execute(select(func.count()).select_from(ledger_t.accounts))
+                ).scalar_one()
             ),
             "transfers": int(
-                (await conn.execute(select(func.count()).select_from(tl.transfers))).scalar_one()
+                (
+                    await conn.execute(select(func.count()).select_from(ledger_t.transfers))
+                ).scalar_one()
             ),
             "currencies": int(
                 (
-                    await conn.execute(select(func.count(tl.accounts.c.issuer_id.distinct())))
+                    await conn.execute(select(func.count(ledger_t.accounts.c.issuer_id.distinct())))
                 ).scalar_one()
             ),
         }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
 
-from storage.tables import Id, UtcDateTime, metadata
+from storage.tables.base import Id, UtcDateTime, metadata
 
 badge_awards = Table(
     "badge_awards",
@@ -36,16 +36,6 @@ community_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
-journal_notes = Table(
-    "journal_notes",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("community_id", Id, ForeignKey("communities.id"), nullable=False),
-    Column("member_id", Id, ForeignKey("members.id"), nullable=False),
-    Column("text", String(500), nullable=False),
-    Column("written_at", UtcDateTime, nullable=False),
-    Index("ix_journal_notes_member", "member_id", "written_at"),
-)
 
 # How far the automatic badge check has looked at closed reviews.
 badge_sweeps = Table(

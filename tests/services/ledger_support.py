@@ -7,34 +7,38 @@ from typing import Any
 from sqlalchemy import func, select
 
 from adapters.app import App
-from storage import tables as t
-from storage import tables_ledger as tl
-from storage.repositories_ledger import check_ledger
+from storage.repositories.ledger import check_ledger
+from storage.tables import agreements as agreements_t
+from storage.tables import auctions as auctions_t
+from storage.tables import ledger as ledger_t
+from storage.tables import members as members_t
 
 
 async def snapshot(app: App) -> dict[str, Any]:
     """Everything a refused command must leave as it was."""
     async with app.engine.connect() as conn:
-        accounts = (await conn.execute(select(tl.accounts).order_by(tl.accounts.c.id))).all()
+        accounts = (
+            await conn.execute(select(ledger_t.accounts).order_by(ledger_t.accounts.c.id))
+        ).all()
         counts = {
             table.name: int(
                 (await conn.execute(select(func.count()).select_from(table))).scalar_one()
             )
             for table in (
-                tl.transfers,
-                tl.redemptions,
-                tl.agreements,
-                tl.agreement_learners,
-                tl.auctions,
-                tl.bids,
-                tl.providers,
+                ledger_t.transfers,
+                ledger_t.redemptions,
+                agreements_t.agreements,
+                agreements_t.agreement_learners,
+                auctions_t.auctions,
+                auctions_t.bids,
+                agreements_t.providers,
             )
         }
         statuses = {
             table.name: sorted(
                 (r.id, r.status) for r in await conn.execute(select(table.c.id, table.c.status))
             )
-            for table in (tl.redemptions, tl.agreements, tl.auctions)
+            for table in (ledger_t.redemptions, agreements_t.agreements, auctions_t.auctions)
         }
     return {
         "accounts": [tuple(r) for r in accounts],
@@ -53,7 +57,9 @@ async def member_id(app: App, name: str) -> int:
     async with app.engine.connect() as conn:
         return int(
             (
-                await conn.execute(select(t.members.c.id).where(t.members.c.display_name == name))
+                await conn.execute(
+                    select(members_t.members.c.id).where(members_t.members.c.display_name == name)
+                )
             ).scalar_one()
         )
 
@@ -61,7 +67,7 @@ async def member_id(app: App, name: str) -> int:
 async def totals(app: App, owner: str, issuer: str, kind: str = "holding") -> tuple[int, ...]:
     """(debits pending, debits posted, credits pending, credits posted) of one account."""
     owner_id, issuer_id = await member_id(app, owner), await member_id(app, issuer)
-    a = tl.accounts
+    a = ledger_t.accounts
     async with app.engine.connect() as conn:
         row = (
             await conn.execute(

@@ -10,7 +10,7 @@ from adapters.app import App
 from bot.core import Call
 from bot.model.members import Actor
 from bot.rendering import Style, render
-from storage.tables_badges import badge_awards, community_keys
+from storage.tables.badges import badge_awards, community_keys
 from tests.services.test_events import active_circle
 from tests.services.test_obligations import hold
 from tests.support import Community, Said

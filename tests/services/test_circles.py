@@ -5,7 +5,7 @@ import asyncio
 from sqlalchemy import func, select
 
 from adapters.app import App
-from storage import tables as t
+from storage.tables import circles as circles_t
 from tests.support import Community
 
 PEOPLE = [("alice", "Bournemouth, UK"), ("bob", "Lagos, Nigeria"), ("carol", "Bournemouth, UK")]
@@ -192,8 +192,8 @@ async def test_members_joining_at_once_never_overfill_a_circle(
         seated = (
             await conn.execute(
                 select(func.count())
-                .select_from(t.circle_seats)
-                .where(t.circle_seats.c.waiting.is_(False))
+                .select_from(circles_t.circle_seats)
+                .where(circles_t.circle_seats.c.waiting.is_(False))
             )
         ).scalar_one()
     assert seated == 3

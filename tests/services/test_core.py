@@ -16,7 +16,8 @@ from bot.core import Call, CommunitySpec, Core
 from bot.errors import DomainError
 from bot.model.members import Actor
 from bot.replies import Reply
-from storage import tables as t
+from storage.tables import circles as circles_t
+from storage.tables import commands as commands_t
 from tests.support import Community, app_on
 
 
@@ -31,13 +32,13 @@ async def test_a_repeated_key_returns_the_first_reply_and_changes_nothing(
     await community.people(("alice", "UK"), ("bob", "Nigeria"))
     await community.ok("alice", "!circle create tiny Tiny 3")
     first = await community.say("bob", "!circle join tiny", key="discord:1234")
-    seats = await count(app, t.circle_seats)
-    audit = await count(app, t.audit)
+    seats = await count(app, circles_t.circle_seats)
+    audit = await count(app, commands_t.audit)
     again = await community.say("bob", "!circle join tiny", key="discord:1234")
     assert again.outcome.replayed and not first.outcome.replayed
     assert again.text == first.text == "Welcome to tiny! 2/3 members."
-    assert await count(app, t.circle_seats) == seats
-    assert await count(app, t.audit) == audit
+    assert await count(app, circles_t.circle_seats) == seats
+    assert await count(app, commands_t.audit) == audit
     # A new key is a new command: bob is told he is a member already.
     assert (await community.say("bob", "!circle join tiny")).key == "circle.already_member"
 
@@ -55,7 +56,9 @@ async def test_every_change_is_audited_with_actor_and_command(
     await community.ok("alice", "!circle create tiny Tiny")
     await community.ok("alice", "!circle list")
     async with app.engine.connect() as conn:
-        rows = (await conn.execute(select(t.audit.c.command, t.audit.c.details))).all()
+        rows = (
+            await conn.execute(select(commands_t.audit.c.command, commands_t.audit.c.details))
+        ).all()
     assert [r.command for r in rows] == ["circle create"]
     assert rows[0].details["name"] == "tiny"
 
@@ -92,7 +95,7 @@ async def _run_failing(engine_name: str, tmp_path: Path, error: Exception) -> tu
                 {},
             )
         )
-        return outcome.reply, await count(app, t.circles)
+        return outcome.reply, await count(app, circles_t.circles)
 
 
 async def test_a_refusal_rolls_back_everything_the_command_did(
@@ -141,7 +144,7 @@ async def test_concurrent_copies_of_one_key_have_one_effect(app: App) -> None:
     )
     assert {r.text for r in results} == {"Welcome to busy! 2/30 members."}
     assert sum(not r.outcome.replayed for r in results) == 1
-    assert await count(app, t.circle_seats) == 2
+    assert await count(app, circles_t.circle_seats) == 2
 
 
 async def test_two_members_racing_for_one_name(app: App) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from adapters.app import App
 from bot.core import Core
-from storage.tables_badges import badge_awards
+from storage.tables.badges import badge_awards
 from tests.support import Community
 
 # The tables the automatic badge criteria read, besides the awards themselves.

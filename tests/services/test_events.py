@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from adapters.app import App
 from bot.rendering import Style, render
-from storage.tables_events import event_attendees, event_hosts, events, jobs, review_ballots
+from storage.tables.events import event_attendees, event_hosts, events
+from storage.tables.jobs import jobs
+from storage.tables.reviews import review_ballots
 from tests.support import Community
 
 PEOPLE = [

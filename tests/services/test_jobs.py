@@ -16,7 +16,7 @@ from bot.clock import ManualClock
 from bot.jobs import JobCtx, JobHandler, JobRunner
 from bot.replies import Notice, Reply
 from storage.engine import make_engine
-from storage.tables_events import jobs
+from storage.tables.jobs import jobs
 from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.support import START, Community, pg_url
 

@@ -11,9 +11,9 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from adapters.app import App
-from storage import tables as t
-from storage import tables_badges as tb
-from storage import tables_events as te
+from storage.tables import journeys as journeys_t
+from storage.tables import members as members_t
+from storage.tables import reviews as reviews_t
 from tests.services.ledger_support import clean, held, snapshot
 from tests.services.test_events import active_circle, advance_to
 from tests.services.test_obligations import hold
@@ -107,7 +107,7 @@ async def test_long_journeys_come_in_pages_newest_first(community: Community, ap
 
 async def _notes(app: App) -> int:
     async with app.engine.connect() as conn:
-        counted = select(func.count()).select_from(tb.journal_notes)
+        counted = select(func.count()).select_from(journeys_t.journal_notes)
         return int((await conn.execute(counted)).scalar_one())
 
 
@@ -214,16 +214,18 @@ async def test_data_export_holds_everything_about_the_member(
 
 async def _forgotten_state(app: App) -> tuple[list[str], int, int]:
     async with app.engine.connect() as conn:
-        names = [r.display_name for r in await conn.execute(select(t.members.c.display_name))]
+        names = [
+            r.display_name for r in await conn.execute(select(members_t.members.c.display_name))
+        ]
         comments = (
             await conn.execute(
                 select(func.count())
-                .select_from(te.review_ballots)
-                .where(te.review_ballots.c.comment.is_not(None))
+                .select_from(reviews_t.review_ballots)
+                .where(reviews_t.review_ballots.c.comment.is_not(None))
             )
         ).scalar_one()
         notes = (
-            await conn.execute(select(func.count()).select_from(tb.journal_notes))
+            await conn.execute(select(func.count()).select_from(journeys_t.journal_notes))
         ).scalar_one()
     return names, int(comments), int(notes)
 

@@ -38,9 +38,10 @@ from sqlalchemy import select
 
 from adapters.app import App
 from bot.model.ledger import cap
-from storage import tables as t
-from storage import tables_ledger as tl
-from storage.repositories_ledger import check_ledger
+from storage.repositories.ledger import check_ledger
+from storage.tables import communities as communities_t
+from storage.tables import ledger as ledger_t
+from storage.tables import members as members_t
 from tests.support import Community, Said, app_on
 
 T = TypeVar("T")
@@ -156,12 +157,14 @@ class LedgerMachine(RuleBasedStateMachine):
             async with self.app.engine.connect() as conn:
                 community = (
                     await conn.execute(
-                        select(t.communities.c.id).where(t.communities.c.slug == self.slug)
+                        select(communities_t.communities.c.id).where(
+                            communities_t.communities.c.slug == self.slug
+                        )
                     )
                 ).scalar_one()
                 rows = await conn.execute(
-                    select(t.members.c.id, t.members.c.display_name).where(
-                        t.members.c.community_id == community
+                    select(members_t.members.c.id, members_t.members.c.display_name).where(
+                        members_t.members.c.community_id == community
                     )
                 )
                 return int(community), {r.id: r.display_name for r in rows}
@@ -586,7 +589,9 @@ class LedgerMachine(RuleBasedStateMachine):
             problems = await check_ledger(conn, self.community_id)
             rows = (
                 await conn.execute(
-                    select(tl.accounts).where(tl.accounts.c.community_id == self.community_id)
+                    select(ledger_t.accounts).where(
+                        ledger_t.accounts.c.community_id == self.community_id
+                    )
                 )
             ).all()
         return problems, list(rows)

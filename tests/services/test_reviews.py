@@ -12,7 +12,7 @@ from bot.core import Reaction
 from bot.model.members import Actor
 from bot.rendering import Style, render
 from bot.replies import Anchor, Outcome
-from storage.tables_events import events
+from storage.tables.events import events
 from tests.services.test_events import (
     EVENT_START,
     SCHEDULE,

@@ -11,7 +11,7 @@ from bot.model.ledger import Invalid, Transfer
 from bot.model.settings import Settings
 from bot.ports.unit_of_work import Duplicate
 from bot.services.ledger import Book
-from storage import tables_ledger as tl
+from storage.tables import ledger as ledger_t
 from storage.unit_of_work import SqlUnitOfWork
 from tests.services.ledger_support import clean, held, member_id, outstanding, snapshot, totals
 from tests.support import START, Community
@@ -249,7 +249,7 @@ async def test_a_repeated_key_gives_once(community: Community, app: App) -> None
 async def _transfers(app: App) -> int:
     async with app.engine.connect() as conn:
         return int(
-            (await conn.execute(select(func.count()).select_from(tl.transfers))).scalar_one()
+            (await conn.execute(select(func.count()).select_from(ledger_t.transfers))).scalar_one()
         )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import storage.unit_of_work as unit_of_work
 from adapters.app import build
 from bot.clock import ManualClock
-from storage import tables as t
+from storage.tables import communities as communities_t
 from storage.unit_of_work import Checkpoints, SqlUnitOfWorkFactory
 from tests.support import START
 
@@ -52,7 +52,9 @@ async def test_the_real_checkpoint_empties_the_log(tmp_path: Path) -> None:
     app = await build(str(tmp_path / "junto.db"), clock=ManualClock(START))
     try:
         async with app.engine.connect() as conn:
-            await conn.execute(insert(t.communities).values(slug="s", name="s", created_at=START))
+            await conn.execute(
+                insert(communities_t.communities).values(slug="s", name="s", created_at=START)
+            )
             await conn.commit()
             await unit_of_work._checkpoint(conn)
             raw = await conn.get_raw_connection()
@@ -69,18 +71,18 @@ async def test_rows_counts_and_errors_come_through_the_one_trip_cursor(tmp_path:
     try:
         async with app.engine.connect() as conn:
             many = [{"slug": f"c{n}", "name": "c", "created_at": START} for n in range(5)]
-            await conn.execute(insert(t.communities), many)
+            await conn.execute(insert(communities_t.communities), many)
             changed = await conn.execute(
                 text("UPDATE communities SET name = 'd' WHERE slug IN ('c1', 'c2')")
             )
             assert changed.rowcount == 2
-            names = (await conn.execute(select(t.communities.c.slug))).scalars().all()
+            names = (await conn.execute(select(communities_t.communities.c.slug))).scalars().all()
             assert sorted(names) == [f"c{n}" for n in range(5)]
             with pytest.raises(Exception, match="UNIQUE"):
-                await conn.execute(insert(t.communities), many[0])
+                await conn.execute(insert(communities_t.communities), many[0])
             await conn.rollback()
             # The failed transaction rolled back whole: nothing of it stayed.
-            left = (await conn.execute(select(t.communities.c.slug))).scalars().all()
+            left = (await conn.execute(select(communities_t.communities.c.slug))).scalars().all()
             assert left == []
     finally:
         await app.engine.dispose()
@@ -98,12 +100,12 @@ async def test_a_begin_that_found_the_database_locked_is_sent_again(tmp_path: Pa
             row = {"slug": "s", "name": "s", "created_at": START}
             blocker.execute("BEGIN IMMEDIATE")
             with pytest.raises(OperationalError, match="locked"):
-                await conn.execute(insert(t.communities), row)
+                await conn.execute(insert(communities_t.communities), row)
             blocker.execute("ROLLBACK")
-            await conn.execute(insert(t.communities), row)
+            await conn.execute(insert(communities_t.communities), row)
             await conn.rollback()
             # Had the insert run outside a transaction, it would have stayed.
-            left = (await conn.execute(select(t.communities.c.slug))).scalars().all()
+            left = (await conn.execute(select(communities_t.communities.c.slug))).scalars().all()
             assert left == []
             await conn.rollback()
     finally:

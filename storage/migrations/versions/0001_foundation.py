@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.tables
+import storage.tables.base
 
 revision = "0001"
 down_revision = None
@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("slug", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("next_number", sa.Integer(), server_default="1", nullable=False),
-        sa.Column("created_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_communities")),
         sa.UniqueConstraint("slug", name=op.f("uq_communities_slug")),
     )
@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("created_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["community_id"], ["communities.id"], name=op.f("fk_circles_community_id_communities")
         ),
@@ -78,7 +78,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("offers", sa.String(length=200), server_default="", nullable=False),
         sa.Column("seeks", sa.String(length=200), server_default="", nullable=False),
-        sa.Column("joined_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("joined_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("is_admin", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("is_assessor", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("is_trustee", sa.Boolean(), server_default="0", nullable=False),
@@ -137,7 +137,7 @@ def upgrade() -> None:
         sa.Column(
             "community_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("command", sa.String(length=64), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -181,7 +181,7 @@ def upgrade() -> None:
         ),
         sa.Column("lead", sa.Boolean(), nullable=False),
         sa.Column("waiting", sa.Boolean(), nullable=False),
-        sa.Column("since", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("since", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["circle_id"], ["circles.id"], name=op.f("fk_circle_seats_circle_id_circles")
         ),
@@ -203,7 +203,7 @@ def upgrade() -> None:
         sa.Column("command", sa.String(length=64), nullable=False),
         sa.Column("member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("reply", sa.JSON(), nullable=False),
-        sa.Column("at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["community_id"],
             ["communities.id"],
@@ -255,7 +255,7 @@ def upgrade() -> None:
         sa.Column(
             "member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("expires_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["community_id"],
             ["communities.id"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.tables
+import storage.tables.base
 
 revision = "0002_events"
 down_revision = "0001"
@@ -23,7 +23,7 @@ def _id() -> sa.types.TypeEngine[int]:
 
 
 def upgrade() -> None:
-    instant = storage.tables.UtcDateTime(timezone=True)
+    instant = storage.tables.base.UtcDateTime(timezone=True)
     op.create_table(
         "events",
         sa.Column("id", _id(), autoincrement=True, nullable=False),

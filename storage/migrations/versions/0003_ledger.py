@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.tables
+import storage.tables.base
 
 revision = "0003_ledger"
 down_revision = "0001"
@@ -84,9 +84,9 @@ def upgrade() -> None:
         sa.Column(
             "proposed_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("proposed_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("accepted_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("expires_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("proposed_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", storage.tables.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", storage.tables.base.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["community_id"],
             ["communities.id"],
@@ -122,7 +122,7 @@ def upgrade() -> None:
         sa.Column("skills", sa.String(length=200), nullable=False),
         sa.Column("terms_minutes", sa.Integer(), nullable=False),
         sa.Column("guarantee", sa.String(length=500), server_default="", nullable=False),
-        sa.Column("registered_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("registered_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["community_id"], ["communities.id"], name=op.f("fk_providers_community_id_communities")
         ),
@@ -151,7 +151,7 @@ def upgrade() -> None:
             "assessor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
         sa.Column("evidence", sa.String(length=500), server_default="", nullable=False),
-        sa.Column("settled_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("settled_at", storage.tables.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agreement_id"],
@@ -200,7 +200,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("flag", sa.String(length=16), nullable=False),
         sa.Column("pending_id", sa.String(length=32), nullable=True),
-        sa.Column("at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("memo", sa.String(length=200), server_default="", nullable=False),
         sa.CheckConstraint("amount > 0", name=op.f("ck_transfers_amount_positive")),
         sa.ForeignKeyConstraint(
@@ -248,8 +248,8 @@ def upgrade() -> None:
         sa.Column("minutes", sa.Integer(), nullable=False),
         sa.Column("reserve", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("opened_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("hold_id", sa.String(length=32), nullable=False),
         sa.Column(
@@ -257,7 +257,7 @@ def upgrade() -> None:
         ),
         sa.Column("winner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("price", sa.BigInteger(), nullable=True),
-        sa.Column("closed_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", storage.tables.base.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["community_id"], ["communities.id"], name=op.f("fk_auctions_community_id_communities")
         ),
@@ -304,8 +304,8 @@ def upgrade() -> None:
         sa.Column("service", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("hold_id", sa.String(length=32), nullable=False),
-        sa.Column("requested_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("requested_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column(
             "resolved_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
@@ -347,7 +347,7 @@ def upgrade() -> None:
             "bidder_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("at", storage.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["auction_id"], ["auctions.id"], name=op.f("fk_bids_auction_id_auctions")
         ),

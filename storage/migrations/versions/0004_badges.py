@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.tables
+import storage.tables.base
 
 revision = "0004_badges"
 down_revision = "0001"
@@ -29,7 +29,7 @@ def _community(table: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade() -> None:
-    instant = storage.tables.UtcDateTime(timezone=True)
+    instant = storage.tables.base.UtcDateTime(timezone=True)
     op.create_table(
         "badge_awards",
         sa.Column("id", _id(), autoincrement=True, nullable=False),

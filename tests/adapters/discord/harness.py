@@ -15,7 +15,7 @@ from adapters.discord.client import DiscordAdapter
 from adapters.discord.settings import DiscordConfig
 from bot.commands import Catalogue, Command
 from bot.core import Core
-from storage import tables
+from storage.tables import commands as commands_t
 from tests.adapters.discord.fake import CallbackAttempt, FakeDiscord, FakeInteraction
 from tests.support import app_on
 
@@ -90,7 +90,7 @@ class Bot:
     async def stored(self, interaction: FakeInteraction) -> tuple[dict[str, Any], int | None]:
         """The reply the core kept under the interaction's key, and who it was for
         (None when the command was refused)."""
-        table = tables.command_keys
+        table = commands_t.command_keys
         async with self.app.engine.connect() as conn:
             row = (
                 await conn.execute(

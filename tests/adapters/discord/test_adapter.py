@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from adapters.discord.commands import payloads
 from bot.catalogue import default_catalogue
-from storage import tables as t
+from storage.tables import circles as circles_t
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import Bot, is_ephemeral, started
 
@@ -68,4 +68,4 @@ async def test_errors_are_private_and_say_what_to_do(bot: Bot) -> None:
     text, callback, _ = await bot.say("alice", "circle join", {"name": "nope"})
     assert is_ephemeral(callback.data)
     assert "nope" in text and "/circle" in text
-    assert await count(bot, t.circle_seats) == 0
+    assert await count(bot, circles_t.circle_seats) == 0

@@ -12,7 +12,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from adapters.discord.components import rsvp_id
-from storage import tables_events
+from storage.tables import events as events_t
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import (
     Bot,
@@ -51,7 +51,7 @@ async def rsvps(bot: Bot) -> dict[str, str]:
     """Each member's answer, by display name."""
     from storage import tables
 
-    events, members = tables_events.event_attendees, tables.members
+    events, members = events_t.event_attendees, tables.members
     async with bot.app.engine.connect() as conn:
         rows = await conn.execute(
             select(members.c.display_name, events.c.rsvp).join(

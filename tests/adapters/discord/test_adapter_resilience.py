@@ -18,7 +18,8 @@ from adapters.discord.settings import DiscordConfig
 from bot.commands import Command, Ctx, Who
 from bot.core import Call, Core
 from bot.replies import Outcome, Reply
-from storage import tables as t
+from storage.tables import circles as circles_t
+from storage.tables import commands as commands_t
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import (
     Bot,
@@ -41,13 +42,16 @@ async def test_a_redelivered_interaction_changes_nothing_and_is_answered_once(
         await bot.ok("alice", "circle create", {"name": "tiny", "topic": "Tiny", "size": 3})
         interaction = await bot.send("bob", "circle join", {"name": "tiny"})
         await bot.answer(interaction)
-        seats, audit = await count(bot, t.circle_seats), await count(bot, t.audit)
+        seats, audit = await count(bot, circles_t.circle_seats), await count(bot, commands_t.audit)
         await fake_discord.redeliver(interaction)
         # The next command is answered after the redelivery was handled (events are in order).
         await bot.ok("alice", "circle list")
         assert interaction.deliveries == 2
         assert len(interaction.attempts) == 1 and len(interaction.callbacks) == 1
-        assert (await count(bot, t.circle_seats), await count(bot, t.audit)) == (seats, audit)
+        assert (await count(bot, circles_t.circle_seats), await count(bot, commands_t.audit)) == (
+            seats,
+            audit,
+        )
 
 
 async def test_two_processes_given_one_interaction_make_one_change(
@@ -69,7 +73,7 @@ async def test_two_processes_given_one_interaction_make_one_change(
             )
             assert len(interaction.callbacks) == 1
             assert [a.error_code for a in interaction.rejected_callbacks] == [40060]
-            assert await count(bot, t.circle_seats) == 2
+            assert await count(bot, circles_t.circle_seats) == 2
 
 
 async def test_a_slow_command_is_deferred_and_answered_within_the_deadline(
