@@ -9,7 +9,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from adapters.config import Config, ConfigError, load
+from adapters.config import Config, load
+from adapters.errors import ConfigError
 from adapters.run import run_configured, run_console
 from storage.engine import database_url, make_engine
 from storage.migrate import upgrade

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.discord.settings import DiscordConfig, parse_discord
+from adapters.errors import ConfigError
 from adapters.matrix.config import MatrixConfig, MatrixConfigError, parse_matrix
 from bot.errors import DomainError
 from bot.model.settings import SETTINGS, validate
@@ -16,10 +17,6 @@ from storage.engine import database_url
 
 DEFAULT_DATABASE = "sqlite+aiosqlite:///junto.db"
 _TABLES = {"storage", "community", "console", "discord", "matrix"}
-
-
-class ConfigError(Exception):
-    """A config problem, worded for the person who edits the file."""
 
 
 @dataclass

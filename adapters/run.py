@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from adapters.app import build, console_community
-from adapters.config import Config, ConfigError
+from adapters.config import Config
 from adapters.console.console import Console
 from adapters.discord.service import run_discord
+from adapters.errors import ConfigError
 from adapters.matrix.runner import run_matrix
 from bot.clock import ManualClock, SystemClock
 
@@ -58,12 +59,16 @@ async def run_console(
 async def run_configured(config: Config) -> None:
     """Start every adapter the config names."""
     chat: list[Coroutine[Any, Any, None]] = []
-    if config.discord is not None:
-        chat.append(run_discord(config))
-    if config.matrix is not None:
-        chat.append(run_matrix(config))
-    if chat:
-        await asyncio.gather(*chat)
+    if config.discord is not None or config.matrix is not None:
+        app = await build(config.database_url, defaults=config.defaults)
+        try:
+            if config.discord is not None:
+                chat.append(run_discord(app, config.discord))
+            if config.matrix is not None:
+                chat.append(run_matrix(app, config.matrix))
+            await asyncio.gather(*chat)
+        finally:
+            await app.engine.dispose()
         return
     if config.console is None:
         raise ConfigError(

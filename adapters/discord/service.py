@@ -1,4 +1,5 @@
-"""`junto run` with a `[discord]` table: the core, the Discord client and due work."""
+"""`junto run` with a `[discord]` table: the Discord client and due work on the app it
+is given."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from collections.abc import Sequence
 
 import discord
 
-from adapters.app import App, build
-from adapters.config import Config, ConfigError
+from adapters.app import App
 from adapters.discord.client import DiscordAdapter, discord_urls
 from adapters.discord.redaction import hide_secrets
+from adapters.discord.settings import DiscordConfig
+from adapters.errors import ConfigError
 from bot.replies import Notice
 
 log = logging.getLogger(__name__)
@@ -49,16 +51,15 @@ async def run_due_forever(
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
-async def run_discord(config: Config, *, stop: asyncio.Event | None = None) -> None:
+async def run_discord(
+    app: App, settings: DiscordConfig, *, stop: asyncio.Event | None = None
+) -> None:
     """Serve the guilds the bot is in until stopped (SIGTERM, or `stop`)."""
-    settings = config.discord
-    assert settings is not None
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGTERM, stop.set)
     undo = hide_secrets([settings.token])
-    app = await build(config.database_url, defaults=config.defaults)
     try:
         with discord_urls(settings.api_base, settings.gateway_url):
             adapter = DiscordAdapter(app.core, settings)
@@ -83,5 +84,4 @@ async def run_discord(config: Config, *, stop: asyncio.Event | None = None) -> N
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
-        await app.engine.dispose()
         undo()

@@ -1,4 +1,5 @@
-"""`junto run` with a [matrix] table: storage, core, the bot, and due work, until a signal."""
+"""`junto run` with a [matrix] table: the bot and its due work on the app it is given,
+until a signal."""
 
 from __future__ import annotations
 
@@ -6,20 +7,14 @@ import asyncio
 import contextlib
 import signal
 import sys
-from typing import TYPE_CHECKING
 
-from adapters.app import build
-from adapters.config import Config, ConfigError
+from adapters.app import App
+from adapters.errors import ConfigError
 from adapters.matrix.client import LoginFailed, MatrixBot, TransportError
-
-if TYPE_CHECKING:
-    from adapters.matrix.config import MatrixConfig
+from adapters.matrix.config import MatrixConfig
 
 
-async def run_matrix(config: Config) -> None:
-    settings: MatrixConfig | None = config.matrix
-    assert settings is not None
-    app = await build(config.database_url, defaults=config.defaults)
+async def run_matrix(app: App, settings: MatrixConfig) -> None:
     bot = MatrixBot(app.core, settings, jobs=app.jobs)
     stop = asyncio.Event()
 
@@ -57,4 +52,3 @@ async def run_matrix(config: Config) -> None:
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(number)
         await bot.close()
-        await app.engine.dispose()

@@ -13,10 +13,11 @@ import discord.gateway
 import discord.http
 import pytest
 
-from adapters.config import ConfigError, parse
+from adapters.config import parse
 from adapters.discord.client import DiscordAdapter, discord_urls
 from adapters.discord.commands import payloads
 from adapters.discord.settings import TOKEN_ENV, DiscordConfig, parse_discord
+from adapters.errors import ConfigError
 from bot.catalogue import default_catalogue
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import is_ephemeral, text_of

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.config import ConfigError, parse
+from adapters.config import parse
+from adapters.errors import ConfigError
 from adapters.matrix.client import txn_id
 from adapters.matrix.config import PASSWORD_ENV, TOKEN_ENV, MatrixConfigError, parse_matrix
 from adapters.matrix.files import literal, wants_text
