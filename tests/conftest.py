@@ -11,6 +11,14 @@ from tests.support import Community, app_on
 ENGINES = ["sqlite", "postgres"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`-m "not postgres"` runs the SQLite half alone."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("engine_name") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(params=ENGINES)
 def engine_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
