@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from adapters.discord.components import rsvp_id
 from storage.tables import events as events_t
+from storage.tables import members as members_t
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import (
     Bot,
@@ -49,9 +50,7 @@ async def schedule(bot: Bot, **options: Any) -> tuple[int, int]:
 
 async def rsvps(bot: Bot) -> dict[str, str]:
     """Each member's answer, by display name."""
-    from storage import tables
-
-    events, members = events_t.event_attendees, tables.members
+    events, members = events_t.event_attendees, members_t.members
     async with bot.app.engine.connect() as conn:
         rows = await conn.execute(
             select(members.c.display_name, events.c.rsvp).join(
