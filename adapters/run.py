@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 from collections.abc import Coroutine
@@ -21,6 +22,16 @@ from bot.clock import ManualClock, SystemClock
 log = logging.getLogger("junto")
 
 
+def settle_heap() -> None:
+    """Keep what start-up made out of the garbage collector's full passes.
+
+    The libraries and the app make a few hundred thousand long-lived objects;
+    every full collection walked them all, a pause of 200 ms or more in the
+    middle of a command, past Discord's moment for answering at once."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run_console(
     database_url: str,
     *,
@@ -31,6 +42,7 @@ async def run_console(
 ) -> None:
     clock = ManualClock(start) if start else SystemClock()
     app = await build(database_url, clock=clock, defaults=config.defaults if config else None)
+    settle_heap()
     try:
         console_config = config.console if config else None
         console = Console(
@@ -61,6 +73,7 @@ async def run_configured(config: Config) -> None:
     chat: list[Coroutine[Any, Any, None]] = []
     if config.discord is not None or config.matrix is not None:
         app = await build(config.database_url, defaults=config.defaults)
+        settle_heap()
         try:
             if config.discord is not None:
                 chat.append(run_discord(app, config.discord))
