@@ -18,6 +18,7 @@ from adapters.console.console import Console
 from bot.catalogue import default_catalogue
 from bot.clock import ManualClock, SystemClock
 from bot.core import CommunitySpec, Core
+from bot.credentials.identity import CredentialsConfig
 from bot.jobs import JobRunner, default_handlers
 from bot.services import badges, reviews
 from bot.services.agreements import expire_escrows
@@ -43,6 +44,7 @@ async def build(
     clock: ManualClock | SystemClock | None = None,
     defaults: Mapping[str, Any] | None = None,
     schema: str | None = None,
+    credentials: CredentialsConfig | None = None,
 ) -> App:
     engine = make_engine(database_url, schema=schema)
     await upgrade(engine)
@@ -55,7 +57,8 @@ async def build(
         badges.with_automatic_awards(default_catalogue()),
         defaults,
         reaction_handlers={"review": reviews.on_reaction},
-        due_work=[jobs.due_work, badges.due_work],
+        due_work=[jobs.due_work],
+        credentials=credentials,
     )
     jobs.add_sweeps(core, [expire_escrows, end_auctions])
     return App(core, engine, the_clock, jobs)
@@ -75,7 +78,12 @@ async def run_console(
     config: Config | None = None,
 ) -> None:
     clock = ManualClock(start) if start else SystemClock()
-    app = await build(database_url, clock=clock, defaults=config.defaults if config else None)
+    app = await build(
+        database_url,
+        clock=clock,
+        defaults=config.defaults if config else None,
+        credentials=config.credentials if config else None,
+    )
     try:
         console_config = config.console if config else None
         console = Console(

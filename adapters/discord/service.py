@@ -65,7 +65,7 @@ async def run_discord(config: Config, *, stop: asyncio.Event | None = None) -> N
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGTERM, stop.set)
     undo = hide_secrets([settings.token])
-    app = await build(config.database_url, defaults=config.defaults)
+    app = await build(config.database_url, defaults=config.defaults, credentials=config.credentials)
     try:
         with discord_urls(settings.api_base, settings.gateway_url):
             adapter = DiscordAdapter(app.core, settings)

@@ -21,7 +21,7 @@ async def run_matrix(config: Config) -> None:
 
     settings: MatrixConfig | None = config.matrix
     assert settings is not None
-    app = await build(config.database_url, defaults=config.defaults)
+    app = await build(config.database_url, defaults=config.defaults, credentials=config.credentials)
     bot = MatrixBot(app.core, settings, jobs=app.jobs)
     stop = asyncio.Event()
 

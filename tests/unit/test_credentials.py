@@ -181,7 +181,7 @@ def test_unsigned_foreign_suite_and_swapped_issuer_are_named() -> None:
     unsigned = {k: v for k, v in signed.items() if k != "proof"}
     assert openbadges.check(json.dumps(unsigned)).failure == "no_proof"
     foreign = copy.deepcopy(signed)
-    foreign["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"  # type: ignore[index]
+    foreign["proof"][0]["cryptosuite"] = "ecdsa-rdfc-2019"  # type: ignore[index]
     assert openbadges.check(json.dumps(foreign)).failure == "unknown_cryptosuite"
     swapped = copy.deepcopy(signed)
     swapped["issuer"]["id"] = proofs.KeyPair.generate().did  # type: ignore[index]
@@ -199,10 +199,27 @@ def test_junto_verify_file_says_what_failed(
 ) -> None:
     from adapters.cli import main
 
+    signed, keys = _signed()
     good = tmp_path / "badge.json"
-    good.write_text(json.dumps(_signed()[0], indent=2))
-    assert main(["verify", str(good)]) == 0
-    assert "Valid: **Participant** awarded to Alice" in capsys.readouterr().out
-    good.write_text(good.read_text().replace("Alice", "Alicf"))
+    good.write_text(json.dumps(signed, indent=2))
+    config = tmp_path / "junto.toml"
+    config.write_text(
+        f'[storage]\nurl = "{tmp_path / "none.db"}"\n'
+        f'[credentials]\ntrusted_issuers = ["{keys.did}"]\n'
+    )
+    # With no community at hand and no trust, the issuer is one nobody here knows.
     assert main(["verify", str(good)]) == 1
+    out = capsys.readouterr().out
+    assert "Signature: intact" in out
+    assert f"issued by an issuer this community does not know: {keys.did}" in out
+    # Trusted by the config, it is valid.
+    assert main(["verify", "--config", str(config), "--at", "2026-12-03T00:00Z", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "Valid: **Participant** awarded to Alice" in out
+    assert "issued by Local Junto (a community this one trusts)" in out
+    # Its dates are checked as of --at.
+    assert main(["verify", "--config", str(config), "--at", "2026-11-30T00:00Z", str(good)]) == 1
+    assert "not yet valid; it is valid only from 2026-12-01" in capsys.readouterr().out
+    good.write_text(good.read_text().replace("Alice", "Alicf"))
+    assert main(["verify", "--config", str(config), str(good)]) == 1
     assert "changed after it was signed" in capsys.readouterr().out
