@@ -69,10 +69,10 @@ MESSAGES_BADGES: dict[str, str] = {
     ),
     "badge.revoked": (
         "Revoked **{name}** (#{number}) of {member}: {reason}. {member} has been told, and "
-        "its credentials now check as revoked ({credentials} exported credential(s) listed)."
+        "{credentials} exported credential(s) of it now check as revoked."
     ),
     "badge.revoked_you": (
-        "⛔ {by} revoked your badge **{name}** (#{number}): {reason}. Its credentials, and a "
+        "⛔ {by} revoked your badge **{name}** (#{number}): {reason}. Its credentials, and any "
         "pathway credential resting on it, now check as revoked."
     ),
     "badge.not_yours": (

@@ -90,7 +90,7 @@ def _subject(base: str, ref: str, name: str, achievement: dict[str, Any]) -> dic
 def build(award: Award, issuer_did: str, status: statuslist.Entry | None = None) -> dict[str, Any]:
     base = f"urn:junto:{award.community_slug}"
     how = (
-        f"Awarded by {award.awarded_by}, a lead of the holder's circle, on this evidence."
+        f"Awarded by hand by {award.awarded_by}, on this evidence."
         if award.awarded_by
         else "Earned by the badge's criteria, as the community's peer-reviewed records show."
     )

@@ -288,7 +288,7 @@ async def test_an_exported_credential_verifies_and_fails_after_one_changed_chara
     assert document["credentialStatus"]["type"] == "BitstringStatusListEntry"
     assert document["credentialStatus"]["statusPurpose"] == "revocation"
     assert document["evidence"][0]["narrative"] == "Hosted two events"
-    assert "Awarded by alice" in document["evidence"][0]["description"]
+    assert "Awarded by hand by alice" in document["evidence"][0]["description"]
     checked = await verify(community, text)
     assert checked.key == "badge.valid", checked.text
     assert "Guide" in checked.text and "bob" in checked.text
