@@ -394,9 +394,10 @@ async def export_pathway(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     seed = await signing_key(ctx)
     issuer = identity.identity(ctx.credentials, proofs.KeyPair(seed).public)
     names = {c.code: c.name for c in classes(ctx)}
+    names[rules.SKILL] = "any Skill badge"
     criteria = (
         f"Hold {size} of these badges, each earned from peer-reviewed work or awarded "
-        "with evidence: " + ", ".join(names.get(c, "any Skill badge") for c in badge_set) + "."
+        "with evidence: " + ", ".join(names.get(c, c) for c in badge_set) + "."
     )
     dates = sorted(a.awarded_at for a in rests)
     credential = openbadges.sign_pathway(
