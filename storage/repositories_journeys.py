@@ -355,6 +355,12 @@ class SqlJourneys(Repository):
             ("auctions", select(tl.auctions).where(tl.auctions.c.seller_id == member_id)),
             ("bids", select(tl.bids).where(tl.bids.c.bidder_id == member_id)),
             ("badges", select(tb.badge_awards).where(tb.badge_awards.c.member_id == member_id)),
+            (
+                "credential_statuses",
+                select(tb.credential_statuses).where(
+                    tb.credential_statuses.c.member_id == member_id
+                ),
+            ),
             ("journal", select(tb.journal_notes).where(tb.journal_notes.c.member_id == member_id)),
             ("audit", select(t.audit).where(t.audit.c.member_id == member_id)),
         )
