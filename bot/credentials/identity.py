@@ -162,6 +162,6 @@ def did_document(did: str, public_keys: Sequence[bytes]) -> dict[str, Any]:
         "@context": [DID_V1, loader.MULTIKEY_V1],
         "id": did,
         "verificationMethod": methods,
+        # The keys sign credentials, and nothing else.
         "assertionMethod": [m["id"] for m in methods],
-        "authentication": [m["id"] for m in methods],
     }

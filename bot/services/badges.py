@@ -168,7 +168,7 @@ async def award(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     wanted = rules.code_for(typed)
     known = classes(ctx)
     badge = next((c for c in known if c.code == wanted or c.name.lower() == typed.lower()), None)
-    if badge is None and wanted.startswith("skill"):
+    if badge is None and (wanted == rules.SKILL or wanted.startswith("skill-")):
         raise DomainError(
             "badge.automatic_only",
             name=typed,
