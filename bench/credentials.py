@@ -262,7 +262,11 @@ async def main() -> None:
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--engines", default="sqlite,postgres")
     args = parser.parse_args()
-    print(f"credentials bench, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(
+        f"credentials bench, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"load average {load} at the start"
+    )
     for engine in args.engines.split(","):
         await bench(engine, args.calls)
 
