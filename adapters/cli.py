@@ -112,7 +112,8 @@ async def _unit_of_work(url: str) -> AsyncIterator[SqlUnitOfWork]:
             await upgrade(engine)
         except (OSError, SQLAlchemyError) as error:
             where = url.split("@")[-1]
-            raise CliError(f"cannot open the database {where}: {error}") from None
+            why = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise CliError(f"cannot open the database {where}: {why}") from None
         async with SqlUnitOfWorkFactory(engine)() as uow:
             yield uow
     finally:
