@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.catalogue import default_registry
 from bot.clock import ManualClock, SystemClock
 from bot.core import CommunitySpec, Core
+from bot.credentials.identity import CredentialsConfig
 from bot.jobs import JobRunner
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -32,6 +33,7 @@ async def build(
     clock: ManualClock | SystemClock | None = None,
     defaults: Mapping[str, Any] | None = None,
     schema: str | None = None,
+    credentials: CredentialsConfig | None = None,
 ) -> App:
     engine = make_engine(database_url, schema=schema)
     await upgrade(engine)
@@ -45,7 +47,8 @@ async def build(
         registry.catalogue,
         defaults,
         reaction_handlers=registry.reactions,
-        due_work=[jobs.due_work, *registry.due_work],
+        due_work=[jobs.due_work],
+        credentials=credentials,
     )
     jobs.add_sweeps(core, registry.sweeps)
     return App(core, engine, the_clock, jobs)

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
-from datetime import datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.config import Config, load
 from adapters.errors import ConfigError
 from adapters.run import run_configured, run_console
+from bot.ports.communities import Community
 from storage.engine import database_url, make_engine
 from storage.migrate import upgrade
 from storage.repositories.ledger import check_engine
+from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
+
+
+class CliError(Exception):
+    """A mistake on the command line, said in one line."""
 
 
 def _instant(text: str) -> datetime:
@@ -50,20 +62,177 @@ def _parser() -> argparse.ArgumentParser:
     )
     ledger_check.add_argument("--db", help="SQLite file or database URL")
     ledger_check.add_argument("--config", type=Path)
-    verify = commands.add_parser("verify", help="check a badge credential file offline")
+    verify = commands.add_parser(
+        "verify",
+        help="check a badge credential: signature, dates, issuer and revocation",
+    )
     verify.add_argument("file", type=Path)
+    verify.add_argument(
+        "--status", type=Path, help="a status list credential file to check revocation against"
+    )
+    _community_options(verify, "the community's database (default ./junto.db, when it exists)")
+    verify.add_argument("--at", type=_instant, help="check the dates as of this instant")
+    status = commands.add_parser(
+        "status-list", help="write the community's signed revocation status list"
+    )
+    _community_options(status, "the community's database (default ./junto.db)")
+    status.add_argument("--out", type=Path, required=True, help="the file to write")
+    did = commands.add_parser("did-document", help="print the DID document of the issuer")
+    _community_options(did, "the community's database (default ./junto.db)")
+    did.add_argument("--out", type=Path, help="write it to this file instead")
     return parser
 
 
-def _verify(path: Path) -> int:
-    # Imported here so the other commands don't load the JSON-LD machinery.
-    from bot.credentials.openbadges import check
-    from bot.rendering import Style, render
-    from bot.services.badges import describe
+def _community_options(parser: argparse.ArgumentParser, db_help: str) -> None:
+    parser.add_argument("--db", help=db_help)
+    parser.add_argument("--config", type=Path, help="a config file ([storage], [credentials])")
+    parser.add_argument("--community", help="the community's name, when the database has several")
 
-    checked = check(path.read_text(encoding="utf-8", errors="replace"))
-    print(render(describe(checked), Style()))
-    return 0 if checked.failure is None else 1
+
+def _database(args: argparse.Namespace, config: Config, *, optional: bool = False) -> str | None:
+    """The database a command reads: --db, else the config's, else ./junto.db. A SQLite
+    file that does not exist is never made here."""
+    url = database_url(args.db) if args.db else None
+    if url is None and args.config is not None:
+        url = config.database_url
+    url = url or database_url("junto.db")
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if not path or not Path(path).exists():
+            if optional and not args.db:
+                return None
+            raise CliError(f"there is no database at {path}; name one with --db")
+    return url
+
+
+@asynccontextmanager
+async def _unit_of_work(url: str) -> AsyncIterator[SqlUnitOfWork]:
+    engine = make_engine(url)
+    try:
+        try:
+            await upgrade(engine)
+        except (OSError, SQLAlchemyError) as error:
+            where = url.split("@")[-1]
+            why = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise CliError(f"cannot open the database {where}: {why}") from None
+        async with SqlUnitOfWorkFactory(engine)() as uow:
+            yield uow
+    finally:
+        await engine.dispose()
+
+
+async def _communities(uow: SqlUnitOfWork, slug: str | None) -> list[Community]:
+    found = await uow.badges.communities()
+    if slug is not None:
+        chosen = [c for c in found if c.slug == slug]
+        if not chosen:
+            known = ", ".join(c.slug for c in found) or "none"
+            raise CliError(f"there is no community called {slug!r} here (communities: {known})")
+        return chosen
+    if not found:
+        raise CliError("the database holds no community yet")
+    return found
+
+
+def _one(found: list[Community]) -> Community:
+    if len(found) > 1:
+        names = ", ".join(c.slug for c in found)
+        raise CliError(
+            f"the database holds {len(found)} communities ({names}); name one with --community"
+        )
+    return found[0]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+async def _verify(args: argparse.Namespace, config: Config) -> int:
+    # Imported here so the other commands don't load the JSON-LD machinery.
+    from bot.credentials import openbadges, statuslist, trust
+    from bot.rendering import Style, render
+    from bot.services.badges import describe, verify_text
+
+    text = _read(args.file)
+    given = None
+    if args.status is not None:
+        try:
+            given = openbadges.check_status_list(_read(args.status))
+        except statuslist.StatusListError as error:
+            raise CliError(
+                f"{args.status} is not a status list credential Junto can use: {error.detail}"
+            ) from None
+    now = args.at or datetime.now(UTC)
+    url = _database(args, config, optional=True)
+    note = ""
+    if url is None:
+        verdict = await verify_text(None, None, config.credentials, text, now, given)
+        note = "(no community database here to recognise its own credentials: give --db)"
+    else:
+        async with _unit_of_work(url) as uow:
+            found = await _communities(uow, args.community)
+            verdicts = [
+                await verify_text(uow, c, config.credentials, text, now, given) for c in found
+            ]
+        # The community that issued it, if one here did; else any: trust is the config's.
+        verdict = next((v for v in verdicts if v.issuer == trust.OWN), verdicts[0])
+    print(render(describe(verdict), Style()))
+    if note:
+        print(note)
+    return 0 if verdict.valid else 1
+
+
+async def _status_list(args: argparse.Namespace, config: Config) -> int:
+    from bot.services.badges import status_list_credential
+
+    url = _database(args, config)
+    assert url is not None
+    async with _unit_of_work(url) as uow:
+        community = _one(await _communities(uow, args.community))
+        document = await status_list_credential(
+            uow, community, config.credentials, datetime.now(UTC)
+        )
+        await uow.commit()
+    try:
+        args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot write {args.out}: {error.strerror or error}") from None
+    print(f"wrote the status list of {community.slug} to {args.out} ({document['id']})")
+    return 0
+
+
+async def _did_document(args: argparse.Namespace, config: Config) -> int:
+    from bot.credentials import identity
+    from bot.services.badges import signing_identity
+
+    url = _database(args, config)
+    assert url is not None
+    async with _unit_of_work(url) as uow:
+        found = await _communities(uow, args.community)
+        if config.credentials.did == identity.DID_KEY:
+            found = [_one(found)]
+        names = [
+            await signing_identity(uow, c, config.credentials, datetime.now(UTC)) for c in found
+        ]
+        await uow.commit()
+    document = identity.did_document(names[0].did, [n.public_key for n in names])
+    text = json.dumps(document, indent=2) + "\n"
+    if args.out is not None:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CliError(f"cannot write {args.out}: {error.strerror or error}") from None
+    else:
+        sys.stdout.write(text)
+    if config.credentials.did == identity.DID_KEY:
+        where = "a did:key needs no publishing: its document follows from the key"
+    else:
+        where = f"publish it at {identity.did_document_url(names[0].did)}"
+    print(f"junto: {where}", file=sys.stderr)
+    return 0
 
 
 async def _check_ledger(url: str) -> int:
@@ -113,9 +282,15 @@ def main(argv: list[str] | None = None) -> int:
             config = load(args.config) if args.config else Config()
             url = database_url(args.db) if args.db else config.database_url
             return asyncio.run(_check_ledger(url))
-        elif args.command == "verify":
-            return _verify(args.file)
-    except ConfigError as error:
+        elif args.command in ("verify", "status-list", "did-document"):
+            config = load(args.config) if args.config else Config()
+            handler = {
+                "verify": _verify,
+                "status-list": _status_list,
+                "did-document": _did_document,
+            }[args.command]
+            return asyncio.run(handler(args, config))
+    except (ConfigError, CliError) as error:
         print(f"junto: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

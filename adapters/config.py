@@ -11,12 +11,13 @@ from typing import Any
 from adapters.discord.settings import DiscordConfig, parse_discord
 from adapters.errors import ConfigError
 from adapters.matrix.config import MatrixConfig, MatrixConfigError, parse_matrix
+from bot.credentials.identity import CredentialsConfig, DidError, parse_did, parse_trusted
 from bot.errors import DomainError
 from bot.model.settings import SETTINGS, validate
 from storage.engine import database_url
 
 DEFAULT_DATABASE = "sqlite+aiosqlite:///junto.db"
-_TABLES = {"storage", "community", "console", "discord", "matrix"}
+_TABLES = {"storage", "community", "credentials", "console", "discord", "matrix"}
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Config:
     console: dict[str, Any] | None = None
     discord: DiscordConfig | None = None
     matrix: MatrixConfig | None = None
+    credentials: CredentialsConfig = field(default_factory=CredentialsConfig)
 
 
 def load(path: Path) -> Config:
@@ -73,6 +75,7 @@ def parse(raw: dict[str, Any], where: str = "config") -> Config:
             raise ConfigError(
                 f"{where}: [community] {name} takes {SETTINGS[name].kind}, not {value!r}"
             ) from None
+    config.credentials = parse_credentials(raw.get("credentials", {}), where)
     console = raw.get("console")
     if console is not None:
         _only(console, {"community", "prefix"}, where, "console")
@@ -90,6 +93,29 @@ def parse(raw: dict[str, Any], where: str = "config") -> Config:
         except MatrixConfigError as error:
             raise ConfigError(str(error)) from None
     return config
+
+
+def parse_credentials(table: dict[str, Any], where: str = "config") -> CredentialsConfig:
+    """`[credentials]`: the DID communities sign as, and the issuers they trust."""
+    _only(table, {"did", "trusted_issuers"}, where, "credentials")
+    did = table.get("did", "did:key")
+    trusted = table.get("trusted_issuers", [])
+    if not isinstance(did, str):
+        raise ConfigError(f'{where}: [credentials] did must be a string like "did:key"')
+    if not isinstance(trusted, list) or not all(isinstance(t, str) for t in trusted):
+        raise ConfigError(
+            f"{where}: [credentials] trusted_issuers must be a list of DIDs, "
+            'like ["did:key:z6Mk..."]'
+        )
+    try:
+        signs_as = parse_did(did)
+    except DidError as error:
+        raise ConfigError(f"{where}: [credentials] did {error}") from None
+    try:
+        issuers = tuple(parse_trusted(t) for t in trusted)
+    except DidError as error:
+        raise ConfigError(f"{where}: [credentials] trusted_issuers: {error}") from None
+    return CredentialsConfig(signs_as, issuers)
 
 
 def _only(table: dict[str, Any], allowed: set[str], where: str, name: str) -> None:

@@ -41,7 +41,12 @@ async def run_console(
     config: Config | None = None,
 ) -> None:
     clock = ManualClock(start) if start else SystemClock()
-    app = await build(database_url, clock=clock, defaults=config.defaults if config else None)
+    app = await build(
+        database_url,
+        clock=clock,
+        defaults=config.defaults if config else None,
+        credentials=config.credentials if config else None,
+    )
     settle_heap()
     try:
         console_config = config.console if config else None
@@ -72,7 +77,9 @@ async def run_configured(config: Config) -> None:
     """Start every adapter the config names."""
     chat: list[Coroutine[Any, Any, None]] = []
     if config.discord is not None or config.matrix is not None:
-        app = await build(config.database_url, defaults=config.defaults)
+        app = await build(
+            config.database_url, defaults=config.defaults, credentials=config.credentials
+        )
         settle_heap()
         try:
             if config.discord is not None:

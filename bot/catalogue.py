@@ -37,8 +37,6 @@ class Registry:
     reactions: Mapping[str, ReactionHandler]
     # Due work that keeps its own due times in its own rows, run on every job pass.
     sweeps: Sequence[Sweep]
-    # Due work the core runs besides the job runner's.
-    due_work: Sequence[Sweep]
 
 
 def default_catalogue() -> Catalogue:
@@ -67,7 +65,6 @@ def default_registry() -> Registry:
         jobs=_merged("job kinds", (events.JOBS, reviews.JOBS, obligations.JOBS)),
         reactions=_merged("reaction anchors", (reviews.REACTIONS,)),
         sweeps=[*agreements.SWEEPS, *auctions.SWEEPS],
-        due_work=[*badges.DUE_WORK],
     )
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.credentials.identity import CredentialsConfig
 from bot.errors import DomainError
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
@@ -138,6 +139,8 @@ class Ctx:
     notices: list[Notice] = field(default_factory=list)
     # The command's key, so what it records (ledger transfers) can be found on a replay.
     key: str = ""
+    # What this Junto signs credentials as, and whom it trusts.
+    credentials: CredentialsConfig = field(default_factory=CredentialsConfig)
 
     @property
     def is_admin(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.arguments import bind
 from bot.commands import Catalogue, Command, Ctx, ReactionHandler, Who
+from bot.credentials.identity import CredentialsConfig
 from bot.errors import DomainError
 from bot.jobs import Host, address
 from bot.model.members import Actor, Member
@@ -70,6 +71,7 @@ class Core:
         defaults: Mapping[str, Any] | None = None,
         reaction_handlers: Mapping[str, ReactionHandler] | None = None,
         due_work: Sequence[DueWork] = (),
+        credentials: CredentialsConfig | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -77,6 +79,7 @@ class Core:
         self.defaults = dict(defaults or {})
         self.reaction_handlers = dict(reaction_handlers or {})
         self.due_work = list(due_work)
+        self.credentials = credentials or CredentialsConfig()
         # Communities never change once made, so each is looked up once per process.
         self._communities: dict[str, Community] = {}
         # Settings as last read, with the version they were read at; every command
@@ -239,6 +242,7 @@ class Core:
                 catalogue=self.catalogue,
                 place=call.place,
                 key=call.key,
+                credentials=self.credentials,
             )
             try:
                 _check_role(ctx, command)

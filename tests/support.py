@@ -20,6 +20,7 @@ from adapters.app import App, build
 from adapters.text import parse
 from bot.clock import ManualClock
 from bot.core import Call, CommunitySpec, Core
+from bot.credentials.identity import CredentialsConfig
 from bot.errors import DomainError
 from bot.model.members import Actor
 from bot.rendering import Style, render
@@ -84,17 +85,28 @@ async def fresh_database() -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def app_on(engine: str, tmp_path: Path, **defaults: object) -> AsyncIterator[App]:
-    clock = ManualClock(START)
+async def app_on(
+    engine: str,
+    tmp_path: Path,
+    *,
+    start: datetime = START,
+    credentials: CredentialsConfig | None = None,
+    **defaults: object,
+) -> AsyncIterator[App]:
+    clock = ManualClock(start)
     if engine == "sqlite":
-        app = await build(str(tmp_path / "junto.db"), clock=clock, defaults=defaults)
+        app = await build(
+            str(tmp_path / "junto.db"), clock=clock, defaults=defaults, credentials=credentials
+        )
         try:
             yield app
         finally:
             await app.engine.dispose()
         return
     async with fresh_schema() as schema:
-        app = await build(pg_url(), clock=clock, defaults=defaults, schema=schema)
+        app = await build(
+            pg_url(), clock=clock, defaults=defaults, schema=schema, credentials=credentials
+        )
         try:
             yield app
         finally:

@@ -110,11 +110,28 @@ def sign(
     return {**unsecured, "proof": {**options, "proofValue": multibase.encode(signature)}}
 
 
-def verify(document: Mapping[str, Any], public_key: bytes) -> None:
-    """Raise ProofError unless `document` carries a valid proof by `public_key`."""
+def select(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The proof to check: the one proof, or from a proof set (a list) the first
+    eddsa-rdfc-2022 DataIntegrityProof, else the first there is (to say what it is)."""
     proof = document.get("proof")
+    if isinstance(proof, list):
+        proofs = [p for p in proof if isinstance(p, Mapping)]
+        ours = [
+            p
+            for p in proofs
+            if p.get("type") == "DataIntegrityProof" and p.get("cryptosuite") == CRYPTOSUITE
+        ]
+        proof = (ours or proofs)[0] if proofs else None
     if not isinstance(proof, Mapping):
         raise ProofError("no_proof")
+    return proof
+
+
+def verify(document: Mapping[str, Any], public_key: bytes) -> None:
+    """Raise ProofError unless `document` carries a valid proof by `public_key`. The
+    proof may be one object or a proof set; each proof of a set signs the document
+    without the `proof` property, so checking one means removing them all."""
+    proof = select(document)
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError("unknown_cryptosuite", str(proof.get("cryptosuite") or proof.get("type")))
     value = proof.get("proofValue")

@@ -207,3 +207,24 @@ class Award:
     evidence: str
     awarded_by: int | None
     awarded_at: datetime
+    revoked_at: datetime | None = None
+    revoked_by: int | None = None
+    revoke_reason: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class CredentialStatus:
+    """A credential's entry in the community's status list: a badge's (award_id),
+    or a completed pathway's (the award ids it rests on)."""
+
+    community_id: int
+    index: int
+    member_id: int
+    award_id: int | None
+    rests_on: tuple[int, ...]
+    issued_at: datetime
+    revoked_at: datetime | None = None

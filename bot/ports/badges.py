@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.model.badges import Award, Facts
+from bot.model.badges import Award, CredentialStatus, Facts
+
+if TYPE_CHECKING:
+    from bot.ports.communities import Community
 
 
 class BadgeRepository(Protocol):
@@ -31,17 +34,27 @@ class BadgeRepository(Protocol):
 
     async def passed_skills(self, member_id: int) -> list[tuple[str, datetime, str]]: ...
 
-    async def involved_in_closed(
-        self, community_id: int, after: datetime | None, until: datetime
-    ) -> list[int]:
-        """Members whose events closed their review in [after, until]."""
+    async def revoke(self, award_id: int, by: int, reason: str, now: datetime) -> list[int]:
+        """Mark the award revoked, and the status entries of its credential and of every
+        pathway credential resting on it; the status indexes that became revoked."""
         ...
 
-    async def swept_until(self, community_id: int) -> datetime | None: ...
+    async def communities(self) -> list[Community]:
+        """Every community, for the command line's status list, DID document and checks."""
+        ...
 
-    async def set_swept(self, community_id: int, until: datetime, *, first: bool) -> None: ...
+    # Status list entries.
+    async def status_of_award(self, award_id: int) -> CredentialStatus | None: ...
 
-    async def community_ids(self) -> list[int]: ...
+    async def status_at(self, community_id: int, index: int) -> CredentialStatus | None: ...
+
+    async def pathway_statuses(self, member_id: int) -> list[CredentialStatus]: ...
+
+    async def status_count(self, community_id: int) -> int: ...
+
+    async def add_status(self, status: CredentialStatus) -> None: ...
+
+    async def revoked_indexes(self, community_id: int) -> list[int]: ...
 
     async def key(self, community_id: int) -> str | None: ...
 

@@ -15,7 +15,7 @@ from bot.model import reviews as rules
 from bot.model.events import Event
 from bot.model.reviews import Ballot
 from bot.replies import JSON, Anchor, Reply, instant, nested
-from bot.services import events
+from bot.services import badges, events
 
 SETTLE = "review.settle"
 CLOSE = "review.close"
@@ -111,6 +111,8 @@ async def close(scope: Scope, event: Event) -> None:
             },
         ),
     )
+    # The outcome may complete badges for anyone involved; they are dated now, at the close.
+    await badges.check_event(scope, event)
 
 
 async def _close_if_everyone_voted(scope: Scope, event: Event) -> bool:

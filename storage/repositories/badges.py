@@ -10,7 +10,8 @@ from sqlalchemy import Row, and_, func, insert, select, update
 from bot.model import agreements as A
 from bot.model import events as E
 from bot.model import ledger as L
-from bot.model.badges import YEAR_DAYS, Award, Facts
+from bot.model.badges import YEAR_DAYS, Award, CredentialStatus, Facts
+from bot.ports.communities import Community
 from storage.repositories.base import Repository
 from storage.tables import agreements as agreements_t
 from storage.tables import badges as badges_t
@@ -33,6 +34,22 @@ def _award(row: Row[Any]) -> Award:
         evidence=row.evidence,
         awarded_by=row.awarded_by,
         awarded_at=row.awarded_at,
+        revoked_at=row.revoked_at,
+        revoked_by=row.revoked_by,
+        revoke_reason=row.revoke_reason,
+    )
+
+
+def _status(row: Row[Any]) -> CredentialStatus:
+    rests_on = tuple(int(part) for part in (row.rests_on or "").split(",") if part)
+    return CredentialStatus(
+        community_id=row.community_id,
+        index=row.status_index,
+        member_id=row.member_id,
+        award_id=row.award_id,
+        rests_on=rests_on,
+        issued_at=row.issued_at,
+        revoked_at=row.revoked_at,
     )
 
 
@@ -145,44 +162,90 @@ class SqlBadges(Repository):
         )
         return [(r.skill, r.settled_at, r.evidence) for r in rows]
 
-    async def involved_in_closed(
-        self, community_id: int, after: datetime | None, until: datetime
-    ) -> list[int]:
-        """Members whose events closed their review in [after, until]."""
-        window = [_ev.c.community_id == community_id, _ev.c.closed_at <= until]
-        if after is not None:
-            # Inclusive: a review can close at the very instant of the last sweep.
-            window.append(_ev.c.closed_at >= after)
-        closed = select(_ev.c.id).where(*window)
-        ids: set[int] = set()
-        for table in (_att, _hosts, _ballots):
-            rows = await self._exec(
-                select(table.c.member_id).where(table.c.event_id.in_(closed)).distinct()
+    async def revoke(self, award_id: int, by: int, reason: str, now: datetime) -> list[int]:
+        a, cs = badges_t.badge_awards, badges_t.credential_statuses
+        award = (await self._exec(select(a).where(a.c.id == award_id))).one()
+        await self._exec(
+            update(a)
+            .where(a.c.id == award_id)
+            .values(revoked_at=now, revoked_by=by, revoke_reason=reason[:500])
+        )
+        # The badge's own credential, and every pathway credential of the holder
+        # that names it among the badges it rests on.
+        rows = await self._exec(
+            select(cs).where(cs.c.member_id == award.member_id, cs.c.revoked_at.is_(None))
+        )
+        indexes = [
+            r.status_index
+            for r in rows
+            if r.award_id == award_id or award_id in _status(r).rests_on
+        ]
+        if indexes:
+            await self._exec(
+                update(cs)
+                .where(cs.c.community_id == award.community_id, cs.c.status_index.in_(indexes))
+                .values(revoked_at=now)
             )
-            ids.update(r.member_id for r in rows)
-        return sorted(ids)
+        return sorted(indexes)
 
-    async def swept_until(self, community_id: int) -> datetime | None:
+    async def communities(self) -> list[Community]:
+        rows = await self._exec(
+            select(communities_t.communities).order_by(communities_t.communities.c.id)
+        )
+        return [Community(r.id, r.slug, r.name, r.created_at) for r in rows]
+
+    # Status list entries.
+    async def status_of_award(self, award_id: int) -> CredentialStatus | None:
+        cs = badges_t.credential_statuses
+        row = (await self._exec(select(cs).where(cs.c.award_id == award_id))).first()
+        return _status(row) if row else None
+
+    async def status_at(self, community_id: int, index: int) -> CredentialStatus | None:
+        cs = badges_t.credential_statuses
         row = (
             await self._exec(
-                select(badges_t.badge_sweeps.c.swept_until).where(
-                    badges_t.badge_sweeps.c.community_id == community_id
-                )
+                select(cs).where(cs.c.community_id == community_id, cs.c.status_index == index)
             )
         ).first()
-        return row.swept_until if row else None
+        return _status(row) if row else None
 
-    async def set_swept(self, community_id: int, until: datetime, *, first: bool) -> None:
-        s = badges_t.badge_sweeps
-        if first:
-            await self._exec(insert(s).values(community_id=community_id, swept_until=until))
-        else:
-            await self._exec(
-                update(s).where(s.c.community_id == community_id).values(swept_until=until)
+    async def pathway_statuses(self, member_id: int) -> list[CredentialStatus]:
+        cs = badges_t.credential_statuses
+        rows = await self._exec(
+            select(cs)
+            .where(cs.c.member_id == member_id, cs.c.award_id.is_(None))
+            .order_by(cs.c.issued_at)
+        )
+        return [_status(r) for r in rows]
+
+    async def status_count(self, community_id: int) -> int:
+        cs = badges_t.credential_statuses
+        count = await self._exec(
+            select(func.count()).select_from(cs).where(cs.c.community_id == community_id)
+        )
+        return int(count.scalar_one())
+
+    async def add_status(self, status: CredentialStatus) -> None:
+        await self._exec(
+            insert(badges_t.credential_statuses).values(
+                community_id=status.community_id,
+                status_index=status.index,
+                member_id=status.member_id,
+                award_id=status.award_id,
+                rests_on=",".join(str(i) for i in status.rests_on) or None,
+                issued_at=status.issued_at,
+                revoked_at=status.revoked_at,
             )
+        )
 
-    async def community_ids(self) -> list[int]:
-        return [r.id for r in await self._exec(select(communities_t.communities.c.id))]
+    async def revoked_indexes(self, community_id: int) -> list[int]:
+        cs = badges_t.credential_statuses
+        rows = await self._exec(
+            select(cs.c.status_index).where(
+                cs.c.community_id == community_id, cs.c.revoked_at.is_not(None)
+            )
+        )
+        return [r.status_index for r in rows]
 
     # Signing keys.
     async def key(self, community_id: int) -> str | None:

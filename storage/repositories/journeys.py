@@ -384,6 +384,12 @@ class SqlJourneys(Repository):
                 select(badges_t.badge_awards).where(badges_t.badge_awards.c.member_id == member_id),
             ),
             (
+                "credential_statuses",
+                select(badges_t.credential_statuses).where(
+                    badges_t.credential_statuses.c.member_id == member_id
+                ),
+            ),
+            (
                 "journal",
                 select(journeys_t.journal_notes).where(
                     journeys_t.journal_notes.c.member_id == member_id

@@ -1,8 +1,8 @@
-"""Tables for badges, pathways, journal notes, signing keys and forgotten members."""
+"""Tables for badges, credential status, journal notes, signing keys and forgotten members."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 
 from storage.tables.base import Id, UtcDateTime, metadata
 
@@ -22,6 +22,10 @@ badge_awards = Table(
     # None when the badge was earned automatically.
     Column("awarded_by", Id, ForeignKey("members.id")),
     Column("awarded_at", UtcDateTime, nullable=False),
+    # A revoked award stays on record, with who revoked it and why.
+    Column("revoked_at", UtcDateTime),
+    Column("revoked_by", Id, ForeignKey("members.id")),
+    Column("revoke_reason", String(500)),
     UniqueConstraint("community_id", "number", name="uq_badge_awards_number"),
     UniqueConstraint("member_id", "code", name="uq_badge_awards_member_code"),
 )
@@ -37,10 +41,22 @@ community_keys = Table(
 )
 
 
-# How far the automatic badge check has looked at closed reviews.
-badge_sweeps = Table(
-    "badge_sweeps",
+# One entry of the community's Bitstring Status List per exported credential: a
+# badge's, or a completed pathway's. Each index is picked at random when its
+# credential is first exported, so the list says nothing about the order of awards.
+credential_statuses = Table(
+    "credential_statuses",
     metadata,
     Column("community_id", Id, ForeignKey("communities.id"), primary_key=True),
-    Column("swept_until", UtcDateTime, nullable=False),
+    Column("status_index", Integer, primary_key=True, autoincrement=False),
+    Column("member_id", Id, ForeignKey("members.id"), nullable=False),
+    # The badge award, for a badge's credential; None for a pathway's.
+    Column("award_id", Id, ForeignKey("badge_awards.id"), unique=True),
+    # For a pathway's credential: the award ids it rests on, comma separated.
+    Column("rests_on", String(2000)),
+    Column("issued_at", UtcDateTime, nullable=False),
+    # Set when the award, or an award a pathway rests on, is revoked.
+    Column("revoked_at", UtcDateTime),
+    Index("ix_credential_statuses_revoked", "community_id", "revoked_at"),
+    Index("ix_credential_statuses_member", "member_id"),
 )

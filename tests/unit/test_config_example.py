@@ -17,3 +17,13 @@ def test_the_example_lists_every_community_setting_with_its_default() -> None:
     config = parse(raw, "config.example.toml")
     for name, setting in SETTINGS.items():
         assert config.defaults[name] == setting.default, name
+
+
+def test_the_example_lists_every_credentials_setting_with_its_default() -> None:
+    from dataclasses import fields
+
+    from bot.credentials.identity import CredentialsConfig
+
+    raw = tomllib.loads(EXAMPLE.read_text())
+    assert set(raw["credentials"]) == {f.name for f in fields(CredentialsConfig)}
+    assert parse(raw, "config.example.toml").credentials == CredentialsConfig()

@@ -181,7 +181,7 @@ def test_unsigned_foreign_suite_and_swapped_issuer_are_named() -> None:
     unsigned = {k: v for k, v in signed.items() if k != "proof"}
     assert openbadges.check(json.dumps(unsigned)).failure == "no_proof"
     foreign = copy.deepcopy(signed)
-    foreign["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"  # type: ignore[index]
+    foreign["proof"][0]["cryptosuite"] = "ecdsa-rdfc-2019"  # type: ignore[index]
     assert openbadges.check(json.dumps(foreign)).failure == "unknown_cryptosuite"
     swapped = copy.deepcopy(signed)
     swapped["issuer"]["id"] = proofs.KeyPair.generate().did  # type: ignore[index]
@@ -199,10 +199,284 @@ def test_junto_verify_file_says_what_failed(
 ) -> None:
     from adapters.cli import main
 
+    signed, keys = _signed()
     good = tmp_path / "badge.json"
-    good.write_text(json.dumps(_signed()[0], indent=2))
-    assert main(["verify", str(good)]) == 0
-    assert "Valid: **Participant** awarded to Alice" in capsys.readouterr().out
-    good.write_text(good.read_text().replace("Alice", "Alicf"))
+    good.write_text(json.dumps(signed, indent=2))
+    config = tmp_path / "junto.toml"
+    config.write_text(
+        f'[storage]\nurl = "{tmp_path / "none.db"}"\n'
+        f'[credentials]\ntrusted_issuers = ["{keys.did}"]\n'
+    )
+    # With no community at hand and no trust, the issuer is one nobody here knows.
     assert main(["verify", str(good)]) == 1
+    out = capsys.readouterr().out
+    assert "Signature: intact" in out
+    assert f"issued by an issuer this community does not know: {keys.did}" in out
+    # Trusted by the config, it is valid.
+    assert main(["verify", "--config", str(config), "--at", "2026-12-03T00:00Z", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "Valid: **Participant** awarded to Alice" in out
+    assert "issued by Local Junto (a community this one trusts)" in out
+    # Its dates are checked as of --at.
+    assert main(["verify", "--config", str(config), "--at", "2026-11-30T00:00Z", str(good)]) == 1
+    assert "not yet valid; it is valid only from 2026-12-01" in capsys.readouterr().out
+    good.write_text(good.read_text().replace("Alice", "Alicf"))
+    assert main(["verify", "--config", str(config), str(good)]) == 1
     assert "changed after it was signed" in capsys.readouterr().out
+
+
+# Proof sets: what the 1EdTech schema asks for, and what other issuers write.
+
+
+def test_junto_writes_a_proof_set_and_verifies_a_single_proof_or_a_set() -> None:
+    signed, _ = _signed()
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
+    assert openbadges.check(json.dumps(signed)).failure is None
+    single = {**signed, "proof": signed["proof"][0]}  # type: ignore[index]
+    assert openbadges.check(json.dumps(single)).failure is None
+    # A set whose first proof is some other suite: the eddsa-rdfc-2022 one is checked.
+    other = {**signed["proof"][0], "cryptosuite": "ecdsa-rdfc-2019"}  # type: ignore[index]
+    mixed = {**signed, "proof": [other, signed["proof"][0]]}  # type: ignore[index]
+    assert openbadges.check(json.dumps(mixed)).failure is None
+    assert openbadges.check(json.dumps({**signed, "proof": []})).failure == "no_proof"
+
+
+# The Bitstring Status List.
+
+
+def test_a_status_list_is_gzip_base64url_multibase_with_index_0_as_the_left_most_bit() -> None:
+    import base64
+    import gzip
+
+    from bot.credentials import statuslist
+
+    encoded = statuslist.encode([0, 9, 131_071], statuslist.MIN_BITS)
+    assert encoded.startswith("u") and "=" not in encoded and "+" not in encoded
+    raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+    assert len(raw) == 16 * 1024
+    assert raw[0] == 0x80 and raw[1] == 0x40 and raw[-1] == 0x01
+    bits = statuslist.decode(encoded)
+    assert [i for i in (0, 1, 8, 9, 131_071) if statuslist.is_set(bits, i)] == [0, 9, 131_071]
+    with pytest.raises(statuslist.StatusListError):
+        statuslist.is_set(bits, 131_072)
+    with pytest.raises(ValueError):
+        statuslist.encode([131_072], statuslist.MIN_BITS)
+
+
+def test_status_lists_stay_at_least_16kb_and_at_most_half_full() -> None:
+    from bot.credentials import statuslist
+
+    assert statuslist.size_for(0) == 131_072
+    assert statuslist.size_for(65_536) == 131_072
+    assert statuslist.size_for(65_537) == 262_144
+    assert statuslist.size_for(100_000) == 262_144
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    ["", "zabc", "u!!!", "u" + "QUJD", "uH4sIAAAAAAAA_2NgGAWjYBSMgsENAEzxnPgAAgAA"[:20]],
+)
+def test_an_encoded_list_that_is_not_one_is_refused(encoded: str) -> None:
+    from bot.credentials import statuslist
+
+    with pytest.raises(statuslist.StatusListError):
+        statuslist.decode(encoded)
+
+
+def test_a_short_list_is_refused() -> None:
+    from bot.credentials import statuslist
+
+    with pytest.raises(statuslist.StatusListError, match="fewer than 131,072"):
+        statuslist.decode(statuslist.encode([], 8 * 1024))
+
+
+def test_a_signed_status_list_reads_back_and_a_changed_one_does_not() -> None:
+    from bot.credentials import statuslist
+
+    keys = proofs.KeyPair.generate()
+    url = "urn:junto:local:status"
+    document = openbadges.sign_document(
+        statuslist.credential(url, keys.did, [7], statuslist.MIN_BITS, "2026-12-01T09:00:00Z"),
+        keys.seed,
+        keys.verification_method,
+        datetime(2026, 12, 1, 9, tzinfo=UTC),
+    )
+    checked = openbadges.check_status_list(json.dumps(document))
+    assert checked.public_key == keys.public and checked.status_list.url == url
+    assert statuslist.is_set(checked.status_list.bits, 7)
+    document["validFrom"] = "2026-12-02T09:00:00Z"
+    with pytest.raises(statuslist.StatusListError, match="changed after it was signed"):
+        openbadges.check_status_list(json.dumps(document))
+    with pytest.raises(statuslist.StatusListError, match="not a BitstringStatusListCredential"):
+        openbadges.check_status_list(json.dumps(_signed()[0]))
+    with pytest.raises(statuslist.StatusListError, match="not JSON"):
+        openbadges.check_status_list("[1")
+
+
+def test_a_credential_is_judged_by_the_status_list_of_its_own_issuer_only() -> None:
+    from bot.credentials import statuslist, trust
+
+    keys = proofs.KeyPair.generate()
+    url = "urn:junto:local:status"
+    entry = statuslist.Entry(url, 7)
+    credential = openbadges.sign(AWARD, keys.seed, datetime(2026, 12, 2, tzinfo=UTC), status=entry)
+    checked = openbadges.check(json.dumps(credential))
+    assert checked.status == entry
+
+    def listed(signer: proofs.KeyPair, revoked: list[int], at: str = url) -> trust.Status:
+        document = openbadges.sign_document(
+            statuslist.credential(
+                at, signer.did, revoked, statuslist.MIN_BITS, "2026-12-05T00:00:00Z"
+            ),
+            signer.seed,
+            signer.verification_method,
+            datetime(2026, 12, 5, tzinfo=UTC),
+        )
+        return trust.from_list(checked, openbadges.check_status_list(json.dumps(document)))
+
+    assert listed(keys, [7]).state == trust.REVOKED
+    assert listed(keys, [7]).list_date == "2026-12-05T00:00:00Z"
+    assert listed(keys, [8]).state == trust.ACTIVE
+    assert listed(proofs.KeyPair.generate(), [8]).state == trust.FOREIGN_LIST
+    assert listed(keys, [7], "urn:junto:other:status").state == trust.OTHER_LIST
+
+
+# Dates and issuers.
+
+
+def test_the_dates_are_judged_apart_from_the_signature() -> None:
+    from bot.credentials import trust
+
+    def dates(valid_from: str, valid_until: str, now: datetime) -> str:
+        checked = openbadges.Checked(None, valid_from=valid_from, valid_until=valid_until)
+        return trust.dates(checked, now)
+
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert dates("2026-12-01T00:00:00Z", "", now) == trust.CURRENT
+    assert dates("2026-12-02T00:00:00Z", "", now) == trust.NOT_YET
+    assert dates("2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z", now) == trust.EXPIRED
+    assert dates("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z", now) == trust.CURRENT
+    assert dates("yesterday", "", now) == trust.UNREADABLE
+    assert dates("2026-01-01T00:00:00", "", now) == trust.UNREADABLE  # no zone
+
+
+def test_who_issued_it_is_this_community_one_it_trusts_or_one_it_does_not_know() -> None:
+    from bot.credentials import trust
+    from bot.credentials.identity import CredentialsConfig, TrustedIssuer, own_names
+
+    signed, keys = _signed()
+    checked = openbadges.check(json.dumps(signed))
+    stranger = proofs.KeyPair.generate()
+    mine = trust.Trust(own_names(CredentialsConfig(), keys.public))
+    theirs = trust.Trust(own_names(CredentialsConfig(), stranger.public))
+    trusting = trust.Trust(
+        own_names(CredentialsConfig(), stranger.public), (TrustedIssuer(keys.did, keys.public),)
+    )
+    assert trust.standing(checked, mine) == trust.OWN
+    assert trust.standing(checked, theirs) == trust.UNKNOWN
+    assert trust.standing(checked, trusting) == trust.TRUSTED
+    now = datetime(2026, 12, 3, tzinfo=UTC)
+    none = trust.Status(trust.NO_ENTRY)
+    assert trust.judge(checked, mine, now, none).valid
+    assert trust.judge(checked, trusting, now, none).valid
+    assert not trust.judge(checked, theirs, now, none).valid
+    assert not trust.judge(checked, mine, now, trust.Status(trust.REVOKED)).valid
+    assert not trust.judge(checked, mine, datetime(2026, 11, 1, tzinfo=UTC), none).valid
+
+
+def test_a_did_web_issuer_signs_with_its_key_as_the_fragment() -> None:
+    from bot.credentials import identity, trust
+
+    keys = proofs.KeyPair.generate()
+    config = identity.CredentialsConfig(did="did:web:learn.example.org")
+    issuer = identity.identity(config, keys.public)
+    assert issuer.verification_method == f"did:web:learn.example.org#{issuer.multikey}"
+    signed = openbadges.sign(AWARD, keys.seed, datetime(2026, 12, 2, tzinfo=UTC), issuer=issuer)
+    checked = openbadges.check(json.dumps(signed))
+    assert checked.failure is None and checked.issuer_did == "did:web:learn.example.org"
+    assert trust.standing(checked, trust.Trust(identity.own_names(config, keys.public))) == (
+        trust.OWN
+    )
+    # Another key under the same did:web is not this community.
+    other = proofs.KeyPair.generate()
+    forged = openbadges.sign(
+        AWARD,
+        other.seed,
+        datetime(2026, 12, 2, tzinfo=UTC),
+        issuer=identity.identity(config, other.public),
+    )
+    found = openbadges.check(json.dumps(forged))
+    assert trust.standing(found, trust.Trust(identity.own_names(config, keys.public))) == (
+        trust.UNKNOWN
+    )
+    # A did:web method that does not name its key cannot be checked offline.
+    forged["proof"][0]["verificationMethod"] = "did:web:learn.example.org#key-1"
+    assert openbadges.check(json.dumps(forged)).failure == "unresolvable_key"
+    document = identity.did_document("did:web:learn.example.org", [keys.public])
+    assert document["assertionMethod"] == [issuer.verification_method]
+    assert document["verificationMethod"][0]["publicKeyMultibase"] == issuer.multikey
+    assert identity.did_document_url("did:web:learn.example.org") == (
+        "https://learn.example.org/.well-known/did.json"
+    )
+    assert identity.did_document_url("did:web:example.org%3A8443:junto:spanish") == (
+        "https://example.org:8443/junto/spanish/did.json"
+    )
+    assert identity.status_list_url(config, "spanish") == (
+        "https://learn.example.org/status/spanish"
+    )
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:example:123",
+        "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        "did:web:",
+        "did:web:bad host",
+        "web:learn.example.org",
+        "",
+    ],
+)
+def test_a_did_junto_cannot_sign_as_is_refused(did: str) -> None:
+    from bot.credentials import identity
+
+    with pytest.raises(identity.DidError):
+        identity.parse_did(did)
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:example:123",
+        "did:web:other.example.org",
+        "did:web:other.example.org#key-1",
+        "did:key:zNotAKey",
+    ],
+)
+def test_a_trusted_issuer_must_name_its_key(did: str) -> None:
+    from bot.credentials import identity
+
+    with pytest.raises(identity.DidError):
+        identity.parse_trusted(did)
+
+
+def test_the_credentials_config_refuses_bad_dids_in_one_line() -> None:
+    from adapters.config import parse
+    from adapters.errors import ConfigError
+
+    keys = proofs.KeyPair.generate()
+    config = parse(
+        {"credentials": {"did": "did:web:learn.example.org", "trusted_issuers": [keys.did]}}
+    )
+    assert config.credentials.did == "did:web:learn.example.org"
+    assert config.credentials.trusted_issuers[0].public_key == keys.public
+    for bad in (
+        {"did": "did:example:123"},
+        {"did": 5},
+        {"trusted_issuers": "did:key:z6Mk"},
+        {"trusted_issuers": ["did:web:other.example.org"]},
+        {"keys": "x"},
+    ):
+        with pytest.raises(ConfigError) as raised:
+            parse({"credentials": bad})
+        assert "[credentials]" in str(raised.value) and "\n" not in str(raised.value)

@@ -221,10 +221,12 @@ async def _auctions(s: Script) -> None:
 async def _badges(s: Script) -> None:
     bob = s.people["bob"]
     await s.say("bob", "!badge list", "bob")
-    badge = await s.number(
-        "alice", "!badge award {bob} participant came to every session", "Awarded"
-    )
-    assert "Participant" in await s.say("carol", "!badge list {bob}")
+    await s.say("alice", '!admin settings badge_classes "Guide=manual"', "Guide")
+    await s.say("alice", '!admin settings pathway_badges "guide, mentor, skill"', "guide")
+    await s.say("alice", "!badge award {bob} participant came to every session", "criteria")
+    badge = await s.number("alice", "!badge award {bob} guide came to every session", "Awarded")
+    assert "Guide" in await s.say("carol", "!badge list {bob}")
+    await s.say("bob", "!badge pathway", "not complete yet")
     await s.say("bob", f"!badge export {badge}", "signed Open Badges 3.0 credential")
     direct = bob.direct_room_with(s.bot.user_id)
     assert direct is not None
@@ -240,7 +242,7 @@ async def _badges(s: Script) -> None:
     text = downloaded.body.decode()
     s.used.add("badge verify")
     pasted = await bob.command(direct, f"!badge verify {text}", "Valid")
-    assert "Participant" in pasted
+    assert "Guide" in pasted
     reply = await bob.client.room_send(
         direct,
         "m.room.message",
@@ -272,6 +274,9 @@ async def _badges(s: Script) -> None:
     tampered = text.replace("came to every session", "came to no session")
     await bob.command(direct, f"!badge verify {tampered}", "Not a valid badge credential")
     await s.say("bob", "!pathway", "pathway: 1 of 3")
+    await s.say("alice", f"!badge revoke {badge} awarded to the wrong member", "Revoked")
+    revoked = await bob.command(direct, f"!badge verify {text}", "Not valid here")
+    assert "revoked on" in revoked
 
 
 async def _admin(s: Script) -> None:
