@@ -308,7 +308,7 @@ class Core:
         if notice.circle_id is not None:
             for platform, external_id in await uow.circles.places(notice.circle_id):
                 addresses.append(Address(platform, "place", external_id, ctx.settings.timezone))
-        return replace(notice, addresses=tuple(addresses))
+        return replace(notice, addresses=tuple(addresses), community=ctx.community.slug)
 
     def _internal_error(self, call: Call, error: BaseException) -> Reply:
         return internal_error(log, f"command {call.command} ({call.key})", error)

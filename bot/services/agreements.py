@@ -476,7 +476,7 @@ async def _expire_one(
         open_ = [b for b in bundles if b.status == rules.ESCROWED]
         notices = await _refund(uow, ledger, agreement, open_, now)
         await uow.agreements.set_status(agreement.id, rules.COMPLETED)
-        result = await addressed(uow, settings.timezone, notices)
+        result = await addressed(uow, settings.timezone, notices, community_id)
         await uow.commit()
         return result
 

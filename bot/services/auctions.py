@@ -336,7 +336,7 @@ async def _end_one(
             notices.append(Notice(Reply("auction.unsold_seller", params), auction.seller_id))
             for bidder in sorted({b.bidder_id for b in bids}):
                 notices.append(Notice(Reply("auction.unsold_bidder", params), bidder))
-        result = await addressed(uow, settings.timezone, notices)
+        result = await addressed(uow, settings.timezone, notices, community_id)
         await uow.commit()
         return result
 

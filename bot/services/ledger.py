@@ -158,9 +158,12 @@ def amount(args: Mapping[str, Any], name: str = "hours") -> int:
     return L.check_amount(int(args[name]))
 
 
-async def addressed(uow: UnitOfWork, timezone: str, notices: Iterable[Notice]) -> list[Notice]:
+async def addressed(
+    uow: UnitOfWork, timezone: str, notices: Iterable[Notice], community_id: int
+) -> list[Notice]:
     """Address notices made outside a command (by due work), as the core does for commands."""
     result = []
+    slug = (await uow.jobs.community(community_id)).slug
     for notice in notices:
         addresses: list[Address] = []
         if notice.member_id is not None:
@@ -171,7 +174,7 @@ async def addressed(uow: UnitOfWork, timezone: str, notices: Iterable[Notice]) -
         if notice.circle_id is not None:
             for platform, external_id in await uow.circles.places(notice.circle_id):
                 addresses.append(Address(platform, "place", external_id, timezone))
-        result.append(replace(notice, addresses=tuple(addresses)))
+        result.append(replace(notice, addresses=tuple(addresses), community=slug))
     return result
 
 
