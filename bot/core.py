@@ -181,6 +181,14 @@ class Core:
         async with self.uow_factory() as uow:
             return await lookups.fallback_place(uow, found.id, platform, external_id, circle)
 
+    async def circle_leads(
+        self, community: CommunitySpec, circle_id: int, platform: str
+    ) -> list[str]:
+        """Who to tell, on a platform, that a circle's place can't be used."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            return await lookups.circle_leads(uow, found.id, circle_id, platform)
+
     async def events_to_mirror(
         self, community: CommunitySpec, numbers: Sequence[int] | None = None
     ) -> list[lookups.EventView]:

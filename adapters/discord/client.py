@@ -36,7 +36,7 @@ from adapters.discord.commands import (
     suggestion_kind,
 )
 from adapters.discord.components import event_view, read_rsvp
-from adapters.discord.notices import Poster
+from adapters.discord.notices import DmClosed, Poster, Unusable
 from adapters.discord.scheduled_events import EventMirror
 from adapters.discord.settings import DiscordConfig
 from bot.core import Call, CommunitySpec, Core, Reaction
@@ -143,7 +143,7 @@ class DiscordAdapter:
         # Whether each command's last answer was private: a deferral guesses the next.
         self._private: dict[str, bool] = {}
         self.locales = locales or Localizations({})
-        self.poster = Poster(self.client, core, self.community_id_spec)
+        self.poster = Poster(self.client, core, self.community_id_spec, self.guild_of)
         self.events = EventMirror(self.client, core, self.community_id_spec)
         self.last_sync: SyncResult | None = None
         self._seen: OrderedDict[int, None] = OrderedDict()
@@ -196,6 +196,18 @@ class DiscordAdapter:
         guild = self.client.get_guild(guild_id)
         slug = self.config.community_slug(guild_id)
         return CommunitySpec(slug=slug, name=guild.name if guild else slug)
+
+    def guild_of(self, slug: str) -> int | None:
+        """The guild a community is, when it is one of this bot's."""
+        for guild_id, named in self.config.communities.items():
+            if named == slug:
+                return guild_id
+        prefix = "discord-"
+        if slug.startswith(prefix) and slug[len(prefix) :].isdigit():
+            guild_id = int(slug[len(prefix) :])
+            if self.config.community_slug(guild_id) == slug:
+                return guild_id
+        return None
 
     @staticmethod
     def actor(user: discord.abc.User, *, manage_guild: bool) -> Actor:
@@ -291,13 +303,9 @@ class DiscordAdapter:
         try:
             if sent is not None:
                 await self.poster.posted(
-                    sent, interaction.channel_id or 0, interaction.guild_id, outcome.reply
+                    sent, interaction.channel_id or 0, call.community, outcome.reply
                 )
-            await self.poster.deliver(
-                outcome.notices,
-                fallback_channel=interaction.channel_id,
-                community=call.community,
-            )
+            await self.poster.deliver(outcome.notices, fallback_channel=interaction.channel_id)
         except Exception:  # the member has their answer; the rest is logged
             log.exception("after answering %s", call.command)
 
@@ -473,7 +481,7 @@ class DiscordAdapter:
             if outcome.refused and added:
                 await self._undo_reaction(payload, emoji, marker)
             await self._tell_reactor(payload, outcome)
-            await self.poster.deliver(outcome.notices, community=spec)
+            await self.poster.deliver(outcome.notices)
         except Exception:  # a reaction has no one waiting on an answer; log it
             log.exception("reaction on message %s failed", payload.message_id)
 
@@ -503,18 +511,23 @@ class DiscordAdapter:
     ) -> None:
         reply = outcome.reply
         if not reply.private:
-            await self.poster.send_to_channel(payload.channel_id, reply, outcome.community_timezone)
+            try:
+                await self.poster.send_to_channel(
+                    payload.channel_id, reply, outcome.community_timezone
+                )
+            except Unusable as unusable:
+                log.info("reaction reply %s not posted: %s", reply.key, unusable)
             return
         try:
             await self.poster.send_dm(payload.user_id, reply, outcome.actor_timezone)
-        except discord.Forbidden:
+        except DmClosed:
             log.info("reaction reply %s not sent: DMs closed", reply.key)
 
     # ------------------------------------------------------------ due work
 
-    async def deliver(self, notices: Sequence[Notice]) -> None:
-        """Notices from due work (reminders, reviews, nudges)."""
-        await self.poster.deliver(notices)
+    async def deliver(self, notices: Sequence[Notice]) -> list[Notice]:
+        """Notices from due work (reminders, reviews, nudges); those left to try again."""
+        return await self.poster.deliver(notices)
 
     # ------------------------------------------------------------ running
 

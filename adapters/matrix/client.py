@@ -571,6 +571,8 @@ class MatrixBot:
         messages: list[Outgoing] = []
         index = start
         for notice in notices:
+            if not self._ours(notice):
+                continue
             reply = notice.reply
             anchor = (reply.anchor.kind, reply.anchor.object_id) if reply.anchor else None
             for address in notice.addresses:
@@ -678,8 +680,31 @@ class MatrixBot:
 
     # Notices from due work.
 
-    async def deliver(self, notices: Sequence[Notice]) -> None:
-        """Send notices (reminders, reviews, nudges); raises when they could not all go."""
+    def _ours(self, notice: Notice) -> bool:
+        # A notice from before notices named their community is this bot's own.
+        return notice.community in (None, self.config.community)
+
+    async def deliver(self, notices: Sequence[Notice]) -> list[Notice]:
+        """Send notices (reminders, reviews, nudges) of this bot's community; those left
+        for others: another community's (its own bot sends them) and other platforms'.
+
+        Once written to the adapter's outbox a message is this bot's to send: the
+        outbox survives restarts and sends each message once, so a homeserver out of
+        reach leaves it queued there rather than handing the batch back."""
+        left: list[Notice] = []
+        mine: list[Notice] = []
+        for notice in notices:
+            if not self._ours(notice):
+                left.append(notice)
+                continue
+            mine.append(notice)
+            others = [a for a in notice.addresses if a.platform != PLATFORM]
+            if others:
+                left.append(notice.only(others))
+        await self._deliver_mine(mine)
+        return left
+
+    async def _deliver_mine(self, notices: Sequence[Notice]) -> None:
         cause = hashlib.sha256(
             json.dumps(
                 [[n.reply.to_json(), [astuple(a) for a in n.addresses]] for n in notices],
@@ -692,9 +717,12 @@ class MatrixBot:
         if not messages:
             return
         self.state.enqueue(messages)
-        await self.flush()
-        for notice in notices:
-            await self._circle_notice(notice)
+        try:
+            await self.flush()
+            for notice in notices:
+                await self._circle_notice(notice)
+        except TransportError:
+            log.info("the homeserver is out of reach; %d notices stay queued", len(messages))
 
     async def run_due(self) -> None:
         """Run whatever fell due by the core's clock and deliver its notices."""

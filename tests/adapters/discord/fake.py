@@ -46,6 +46,7 @@ from aiohttp import WSMsgType, web
 __all__ = [
     "ApiError",
     "CallbackAttempt",
+    "FailureRule",
     "FakeDiscord",
     "FakeInteraction",
     "GatewayConnection",
@@ -174,6 +175,21 @@ class RateLimitRule:
     is_global: bool
     scope: str
     remaining: int
+    hits: list[float] = field(default_factory=list)
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.remaining > 0 and self.method == method and bool(self.pattern.search(path))
+
+
+@dataclass
+class FailureRule:
+    """Pending error answers (a 503, say) for requests matching ``method`` and ``pattern``."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    remaining: int
+    body: Json | None = None
     hits: list[float] = field(default_factory=list)
 
     def matches(self, method: str, path: str) -> bool:
@@ -466,6 +482,7 @@ class FakeDiscord:
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[tuple[str, str]] = []
         self.rate_limit_rules: list[RateLimitRule] = []
+        self.failure_rules: list[FailureRule] = []
         self.gateway_connections: list[GatewayConnection] = []
         self.gateway_received: list[Json] = []
         self.suppressed_events: list[tuple[str, Json]] = []
@@ -1662,6 +1679,15 @@ class FakeDiscord:
         self.rate_limit_rules.append(rule)
         return rule
 
+    def fail_next(
+        self, method: str, path_regex: str, status: int = 503, *, count: int = 1
+    ) -> FailureRule:
+        """Answer the next ``count`` matching requests with ``status`` (a server error by
+        default: discord.py raises at once on a 503, where it retries a 500 itself)."""
+        rule = FailureRule(method.upper(), re.compile(path_regex), status, count)
+        self.failure_rules.append(rule)
+        return rule
+
     def _ratelimit_headers(self, route: _Route | None) -> dict[str, str]:
         # Remaining never reaches zero, so discord.py never waits pre-emptively.
         headers = {
@@ -1833,6 +1859,12 @@ class FakeDiscord:
         for rule in self.rate_limit_rules:
             if rule.matches(method, path):
                 return self._rate_limited(rule, route)
+        for failure in self.failure_rules:
+            if failure.matches(method, path):
+                failure.remaining -= 1
+                failure.hits.append(asyncio.get_running_loop().time())
+                body = failure.body or {"message": "Service Unavailable", "code": 0}
+                return _json_response(body, status=failure.status)
         headers = self._ratelimit_headers(route)
         if route.auth and not self._token_ok(request.headers.get("Authorization", "")):
             return _json_response(
