@@ -144,7 +144,7 @@ class DiscordAdapter:
         self._private: dict[str, bool] = {}
         self.locales = locales or Localizations({})
         self.poster = Poster(self.client, core, self.community_id_spec, self.guild_of)
-        self.events = EventMirror(self.client, core, self.community_id_spec)
+        self.events = EventMirror(self.client, core, self.community_id_spec, self.tell_admins)
         self.last_sync: SyncResult | None = None
         self._seen: OrderedDict[int, None] = OrderedDict()
         # Reactions the bot took off a refused ballot: their removal is not a withdrawal.
@@ -522,6 +522,22 @@ class DiscordAdapter:
             await self.poster.send_dm(payload.user_id, reply, outcome.actor_timezone)
         except DmClosed:
             log.info("reaction reply %s not sent: DMs closed", reply.key)
+
+    async def tell_admins(self, guild_id: int, text: str) -> None:
+        """Something only a server admin can fix: to the owner by DM, else in the
+        server's system channel (where Discord posts its own notices to admins)."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            return
+        if guild.owner_id is not None:
+            try:
+                await self.poster.send_dm_text(guild.owner_id, text)
+                return
+            except (DmClosed, discord.HTTPException, *UNREACHABLE) as error:
+                log.info("could not tell the owner of %s: %r", guild_id, error)
+        channel = guild.system_channel
+        if channel is not None and not self.poster.missing(channel.id):
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
 
     # ------------------------------------------------------------ due work
 
