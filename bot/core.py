@@ -181,6 +181,14 @@ class Core:
         async with self.uow_factory() as uow:
             return await lookups.fallback_place(uow, found.id, platform, external_id, circle)
 
+    async def circle_place(
+        self, community: CommunitySpec, circle: str, platform: str
+    ) -> str | None:
+        """Where a circle's notices and reviews go on a platform."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            return await lookups.circle_place(uow, found.id, circle, platform)
+
     async def circle_leads(
         self, community: CommunitySpec, circle_id: int, platform: str
     ) -> list[str]:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from adapters.discord import wording
 from bot.rendering import Style, render
 from bot.replies import Attachment, Reply
 
@@ -32,6 +33,9 @@ MAX_TITLE = 256
 MAX_EMBED_TEXT = 4096
 MAX_EMBEDS = 10
 MAX_EMBEDS_TOTAL = 6000
+MAX_FILES = 10
+# A bot's upload limit where the interaction doesn't say: Discord's default, 10 MiB.
+DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 
 
 # Markup only the description renders: timestamps, mentions of members, roles and
@@ -148,9 +152,45 @@ def text_body(text: str, *, ephemeral: bool, attachments: tuple[Attachment, ...]
     return Body("", embeds, attachments, ephemeral)
 
 
-def body(reply: Reply, timezone: str = "UTC", *, ephemeral: bool | None = None) -> Body:
+def sendable(
+    attachments: tuple[Attachment, ...], upload_limit: int = DEFAULT_UPLOAD_LIMIT
+) -> tuple[tuple[Attachment, ...], list[str]]:
+    """The files Discord will take (each within the upload limit, ten at most), and a
+    note for each left out, so the member knows rather than meets a refusal."""
+    kept: list[Attachment] = []
+    notes: list[str] = []
+    for attachment in attachments:
+        if len(attachment.data) > upload_limit:
+            notes.append(
+                wording.file_too_large(attachment.filename, len(attachment.data), upload_limit)
+            )
+        elif len(kept) < MAX_FILES:
+            kept.append(attachment)
+        elif not any("at most" in n for n in notes):
+            notes.append(wording.too_many_files(MAX_FILES))
+    return tuple(kept), notes
+
+
+def body(
+    reply: Reply,
+    timezone: str = "UTC",
+    *,
+    ephemeral: bool | None = None,
+    upload_limit: int = DEFAULT_UPLOAD_LIMIT,
+) -> Body:
     """The message for a reply; `ephemeral` defaults to the reply's own privacy."""
     private = reply.private if ephemeral is None else ephemeral
-    return text_body(
-        render(reply, style(timezone)), ephemeral=private, attachments=tuple(reply.attachments)
-    )
+    files, notes = sendable(tuple(reply.attachments), upload_limit)
+    text = render(reply, style(timezone))
+    if notes:
+        text = "\n".join([text, *notes])
+    made = text_body(text, ephemeral=private, attachments=files)
+    if len(made.attachments) > MAX_FILES:
+        # The long text itself went into a file: it takes the last place.
+        made = Body(
+            made.content,
+            made.embeds,
+            (*files[: MAX_FILES - 1], made.attachments[-1]),
+            made.ephemeral,
+        )
+    return made

@@ -36,6 +36,16 @@ async def fallback_place(
     return None
 
 
+async def circle_place(
+    uow: UnitOfWork, community_id: int, circle_name: str, platform: str
+) -> str | None:
+    """Where a circle's notices and reviews go on a platform, if it has a place there."""
+    circle = await uow.circles.by_name(community_id, circle_name)
+    if circle is None:
+        return None
+    return next((p for where, p in await uow.circles.places(circle.id) if where == platform), None)
+
+
 async def circle_leads(
     uow: UnitOfWork, community_id: int, circle_id: int, platform: str
 ) -> list[str]:

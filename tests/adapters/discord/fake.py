@@ -748,6 +748,31 @@ class FakeDiscord:
             first, timeout=timeout, what=f"a callback for interaction {interaction_id}"
         )
 
+    async def wait_for_answer(
+        self,
+        interaction: FakeInteraction,
+        timeout: float = 2.0,  # noqa: ASYNC109
+    ) -> Json:
+        """What the member finally reads: the data of an immediate answer (type 4), or,
+        after a deferral, the message that replaced "thinking…" (the loading message
+        filled in, or a followup of its own)."""
+        callback = await self.wait_for_callback(interaction, timeout=timeout)
+        if callback.type != 5:
+            return dict(callback.data or {})
+
+        def final() -> Json | None:
+            for message_id in reversed(interaction.followup_message_ids):
+                if message_id in self.messages:
+                    return self.render_message(message_id)
+            original = interaction.original_message_id
+            if original in self.messages and not self.messages[original or 0]["flags"] & LOADING:
+                return self.render_message(original or 0)
+            return None
+
+        return await self.wait_until(
+            final, timeout=timeout, what=f"the answer to interaction {interaction.id}"
+        )
+
     async def wait_for_identify(self, timeout: float = 2.0) -> None:  # noqa: ASYNC109
         await self.wait_until(lambda: self.identify_count > 0, timeout=timeout, what="IDENTIFY")
 

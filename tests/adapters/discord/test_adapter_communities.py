@@ -116,8 +116,7 @@ async def test_fallbacks_stay_in_the_guild_the_notice_came_from(
             **where,
         )
         numbers[circle] = int((await bot.stored(interaction))[0]["params"]["number"])
-        post = interaction.original_message_id
-        assert post is not None
+        post = await bot.answer_post(interaction)
         click = await fake.send_component(
             post, rsvp_id(numbers[circle], "going"), user_id=bot.user("carol")
         )

@@ -12,6 +12,8 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from adapters.discord.components import rsvp_id
+from adapters.discord.scheduled_events import payload
+from bot.services.lookups import EventView
 from storage import tables_events
 from tests.adapters.discord.fake import FakeDiscord
 from tests.adapters.discord.harness import (
@@ -41,10 +43,9 @@ async def schedule(bot: Bot, **options: Any) -> tuple[int, int]:
         **options,
     }
     _, callback, interaction = await bot.say("alice", "event schedule", wanted)
-    assert callback.type == 4 and not is_ephemeral(callback.data)
+    assert not is_ephemeral(callback)
     number = int((await bot.stored(interaction))[0]["params"]["number"])
-    assert interaction.original_message_id is not None
-    return number, interaction.original_message_id
+    return number, await bot.answer_post(interaction)
 
 
 async def rsvps(bot: Bot) -> dict[str, str]:
@@ -73,7 +74,7 @@ async def test_an_event_post_has_rsvp_buttons_that_answer_it(bot: Bot) -> None:
 
     click = await bot.fake.send_component(post, rsvp_id(number, "going"), user_id=bot.user("bob"))
     callback = await bot.answer(click)
-    assert is_ephemeral(callback.data) and f"going to #{number}" in text_of(callback.data)
+    assert is_ephemeral(callback) and f"going to #{number}" in text_of(callback)
     click = await bot.fake.send_component(post, rsvp_id(number, "maybe"), user_id=bot.user("carol"))
     await bot.answer(click)
     assert await rsvps(bot) == {"Bob": "going", "Carol": "maybe"}
@@ -85,7 +86,7 @@ async def test_an_event_post_has_rsvp_buttons_that_answer_it(bot: Bot) -> None:
     await bot.people("erin")
     click = await bot.fake.send_component(post, rsvp_id(number, "going"), user_id=bot.user("erin"))
     callback = await bot.answer(click)
-    assert is_ephemeral(callback.data) and "spanish-a2" in text_of(callback.data)
+    assert is_ephemeral(callback) and "spanish-a2" in text_of(callback)
     assert "Erin" not in await rsvps(bot)
 
 
@@ -222,12 +223,45 @@ async def test_without_manage_events_the_mirror_asks_once_and_tells_the_admins(
         assert bot.adapter.events.skipped[fake_discord.guild_id] == {}
 
 
-async def test_a_long_place_is_given_whole_in_the_description(bot: Bot) -> None:
+async def test_a_place_longer_than_discord_takes_is_refused_clearly(bot: Bot) -> None:
     await active_circle(bot)
     link = "https://meet.example.org/" + "x" * 90
-    number, _ = await schedule(bot, where=link)
-    await bot.adapter.events.idle()
-    [mirrored] = bot.fake.scheduled_events.values()
-    assert len(mirrored["entity_metadata"]["location"]) == 100
-    assert link in mirrored["description"]
-    assert mirrored["description"].endswith(f"Junto event #{number}")
+    text, answer, interaction = await bot.say(
+        "alice",
+        "event schedule",
+        {"circle": "spanish-a2", "title": "Talk", "start": "2026-12-03 18:00"}
+        | {"duration": "1h", "where": link},
+    )
+    assert is_ephemeral(answer) and "at most 100 characters" in text and "115" in text
+    assert interaction.callbacks[0].type == 4  # said before anything was done
+    assert bot.fake.scheduled_events == {}
+    option = next(
+        o
+        for c in bot.fake.commands
+        if c["name"] == "event"
+        for sub in c["options"]
+        if sub["name"] == "schedule"
+        for o in sub["options"]
+        if o["name"] == "where"
+    )
+    assert option["max_length"] == 100  # Discord's own box stops it being typed
+
+
+def test_a_long_place_from_elsewhere_is_given_whole_in_the_description() -> None:
+    link = "https://meet.example.org/" + "x" * 90
+    start = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    view = EventView(
+        7,
+        "Talk",
+        "spanish-a2",
+        start,
+        start + timedelta(hours=1),
+        "scheduled",
+        "Bring questions",
+        link,
+    )
+    made = payload(view)
+    assert len(made["entity_metadata"]["location"]) == 100
+    assert made["description"].startswith(f"Where: {link}")
+    assert made["description"].endswith("Junto event #7")
+    assert len(made["description"]) <= 1000
