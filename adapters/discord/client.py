@@ -72,6 +72,8 @@ MAX_LOCATION = PLATFORM_MAX_LENGTH["where"]
 CIRCLE_PLACE_COMMANDS = frozenset({"circle create", "event schedule"})
 # How long a command waits for deferrals under way to go out before it runs.
 DEFERRALS_FIRST = 0.25
+# Interactions this close together are a burst: their acknowledgements go first.
+BURST_QUIET = 0.02
 HTTP_CONNECTIONS = 32
 GUILD_ONLY = "Junto's commands work in a server: the server is the community."
 # Discord out of reach: nothing more can be said to the member.
@@ -149,6 +151,7 @@ class DiscordAdapter:
         self._deferring = 0
         self._no_deferrals = asyncio.Event()
         self._no_deferrals.set()
+        self._last_arrival = 0.0
         self.locales = locales or Localizations({})
         self.poster = Poster(self.client, core, self.community_id_spec, self.guild_of)
         self.events = EventMirror(self.client, core, self.community_id_spec, self.tell_admins)
@@ -234,6 +237,7 @@ class DiscordAdapter:
     # ------------------------------------------------------------ interactions
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self._last_arrival = asyncio.get_running_loop().time()
         kind = interaction.type
         if kind not in (
             discord.InteractionType.application_command,
@@ -373,12 +377,26 @@ class DiscordAdapter:
         except (discord.HTTPException, *UNREACHABLE) as error:
             log.info("could not warn about channel %s: %r", channel_id, error)
 
+    async def _after_acknowledgements(self) -> None:
+        """Let acknowledgements go first: those under way, and those of a burst still
+        arriving. For a moment only: under steady load there is always one under way."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + DEFERRALS_FIRST
+        while (left := until - loop.time()) > 0:
+            try:
+                await asyncio.wait_for(self._no_deferrals.wait(), left)
+            except TimeoutError:
+                return
+            quiet = loop.time() - self._last_arrival
+            if quiet >= BURST_QUIET:
+                return
+            await asyncio.sleep(min(BURST_QUIET - quiet, max(until - loop.time(), 0)))
+
     async def _run(self, interaction: discord.Interaction, call: Call) -> Outcome:
-        # Deferrals keep Discord's deadline, so they go first (for a moment: under
-        # steady load there is always one under way); then a few commands at a time:
-        # more would only queue on the database while holding up the loop.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._no_deferrals.wait(), DEFERRALS_FIRST)
+        # Acknowledgements keep Discord's deadline, so they go first; then a few
+        # commands at a time: more would only queue on the database while holding up
+        # the loop.
+        await self._after_acknowledgements()
         async with self._core_slots:
             if call.command == "circle create":
                 return await self._create_circle(interaction, call)
@@ -442,16 +460,25 @@ class DiscordAdapter:
         reply = outcome.reply
         timezone = outcome.actor_timezone if reply.private else outcome.community_timezone
         body = replies.body(reply, timezone, upload_limit=_upload_limit(interaction))
+        # Acknowledgements keep Discord's deadline; answers can wait a moment for them.
+        await self._after_acknowledgements()
         kwargs = body.send_kwargs()
         view = event_view(reply) if not body.ephemeral else None
         if view is not None:
             kwargs["view"] = view
         try:
-            if not body.ephemeral:
-                with contextlib.suppress(discord.NotFound):
-                    await interaction.delete_original_response()
-            message = await interaction.followup.send(**kwargs, ephemeral=body.ephemeral, wait=True)
-            return None if body.ephemeral else message.id
+            if body.ephemeral:
+                # Discord's endpoint for filling a deferred answer (a followup doing it
+                # is a deprecated fallback).
+                files = kwargs.pop("files", None)
+                if files:
+                    kwargs["attachments"] = files
+                await interaction.edit_original_response(**kwargs)
+                return None
+            with contextlib.suppress(discord.NotFound):
+                await interaction.delete_original_response()
+            message = await interaction.followup.send(**kwargs, wait=True)
+            return message.id
         except discord.HTTPException as error:
             if error.code in (ALREADY_ACKNOWLEDGED, UNKNOWN_INTERACTION):
                 log.info("interaction %s was answered already (%s)", interaction.id, error.code)

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import hashlib
 import json
 import math
@@ -459,6 +458,13 @@ class _Route:
         self.bucket = hashlib.sha1(f"{self.method} {self.template}".encode()).hexdigest()[:16]
 
 
+def _clone(data: T) -> T:
+    """A deep copy of JSON-shaped data; a JSON round trip is several times quicker than
+    copy.deepcopy, and the fake copies every message it renders."""
+    copied: T = json.loads(json.dumps(data))
+    return copied
+
+
 def _json_response(
     data: Any, *, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> web.Response:
@@ -556,6 +562,7 @@ class FakeDiscord:
         self.global_commands: list[Json] = []
         self.guild_commands: dict[int, list[Json]] = {}
         self.interactions: dict[int, FakeInteraction] = {}
+        self._by_token: dict[str, FakeInteraction] = {}
         self.callbacks: list[CallbackAttempt] = []
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[tuple[str, str]] = []
@@ -945,13 +952,13 @@ class FakeDiscord:
 
     def user(self, user_id: int) -> Json:
         try:
-            return copy.deepcopy(self.users[user_id])
+            return _clone(self.users[user_id])
         except KeyError:
             raise _not_found(10013, "User") from None
 
     def member(self, guild_id: int, user_id: int, *, with_user: bool = True) -> Json:
         try:
-            member = copy.deepcopy(self.members[(guild_id, user_id)])
+            member = _clone(self.members[(guild_id, user_id)])
         except KeyError:
             raise _not_found(10007, "Member") from None
         if with_user:
@@ -1031,7 +1038,7 @@ class FakeDiscord:
     ) -> None:
         self.set_overwrite(channel_id, target_id, allow=allow, deny=deny)
         await self._broadcast(
-            "CHANNEL_UPDATE", copy.deepcopy(self.channels[channel_id]), Intents.GUILDS
+            "CHANNEL_UPDATE", _clone(self.channels[channel_id]), Intents.GUILDS
         )
 
     def bot_sees(self, channel_id: int) -> bool:
@@ -1054,17 +1061,17 @@ class FakeDiscord:
             raise ApiError(403, 50013, "Missing Permissions")
 
     def _guild_create(self, guild_id: int) -> Json:
-        guild = copy.deepcopy(self.guilds[guild_id])
+        guild = _clone(self.guilds[guild_id])
         channels = []
         for channel in self.channels.values():
             if channel.get("guild_id") == str(guild_id):
-                rendered = copy.deepcopy(channel)
+                rendered = _clone(channel)
                 # GUILD_CREATE channels omit guild_id; the client fills it in.
                 rendered.pop("guild_id")
                 channels.append(rendered)
         member_count = sum(1 for gid, _ in self.members if gid == guild_id)
         guild.update(
-            roles=[copy.deepcopy(role) for role in self.roles[guild_id].values()],
+            roles=[_clone(role) for role in self.roles[guild_id].values()],
             joined_at=self.members[(guild_id, self.bot_id)]["joined_at"],
             large=member_count >= 250,
             unavailable=False,
@@ -1078,7 +1085,7 @@ class FakeDiscord:
             presences=[],
             stage_instances=[],
             guild_scheduled_events=[
-                copy.deepcopy(event)
+                _clone(event)
                 for event in self.scheduled_events.values()
                 if event["guild_id"] == str(guild_id)
             ],
@@ -1087,14 +1094,14 @@ class FakeDiscord:
         return guild
 
     def _rest_guild(self, guild_id: int) -> Json:
-        guild = copy.deepcopy(self.guilds[guild_id])
-        guild["roles"] = [copy.deepcopy(role) for role in self.roles[guild_id].values()]
+        guild = _clone(self.guilds[guild_id])
+        guild["roles"] = [_clone(role) for role in self.roles[guild_id].values()]
         return guild
 
     def render_message(self, message_id: int) -> Json:
         """A stored message as REST returns it, including the reaction summary."""
         try:
-            message = copy.deepcopy(self.messages[message_id])
+            message = _clone(self.messages[message_id])
         except KeyError:
             raise _not_found(10008, "Message") from None
         reactions = []
@@ -1131,9 +1138,9 @@ class FakeDiscord:
     @property
     def commands(self) -> list[Json]:
         """Every registered application command, global ones first."""
-        result = [copy.deepcopy(c) for c in self.global_commands]
+        result = [_clone(c) for c in self.global_commands]
         for commands in self.guild_commands.values():
-            result.extend(copy.deepcopy(c) for c in commands)
+            result.extend(_clone(c) for c in commands)
         return result
 
     def _channel(self, channel_id: int) -> Json:
@@ -1389,7 +1396,7 @@ class FakeDiscord:
             raise RuntimeError(f"cannot dispatch {event}: no client has identified")
         delivered = 0
         for session in sessions:
-            payload = data(session.intents) if callable(data) else copy.deepcopy(data)
+            payload = data(session.intents) if callable(data) else _clone(data)
             if isinstance(payload, dict) and not session.owns(payload.get("guild_id")):
                 continue
             if intent is not None and not session.intents & intent:
@@ -1472,7 +1479,7 @@ class FakeDiscord:
                 context=1,
                 user=self.user(user_id),
                 channel_id=str(channel_id),
-                channel=copy.deepcopy(self.channels[channel_id]),
+                channel=_clone(self.channels[channel_id]),
                 app_permissions=str(DM_PERMISSIONS),
                 authorizing_integration_owners={"0": str(user_id)},
             )
@@ -1481,7 +1488,7 @@ class FakeDiscord:
             guild = self._guild(guild_id)
             if channel_id is None:
                 channel_id = int(guild["system_channel_id"])
-            channel = copy.deepcopy(self._channel(channel_id))
+            channel = _clone(self._channel(channel_id))
             channel["permissions"] = str(self.channel_permissions(channel_id, user_id))
             member = self.member(guild_id, user_id)
             member["permissions"] = str(self.channel_permissions(channel_id, user_id))
@@ -1506,6 +1513,7 @@ class FakeDiscord:
             created_at=asyncio.get_running_loop().time(),
         )
         self.interactions[interaction_id] = record
+        self._by_token[token] = record
         return record
 
     async def send_interaction(
@@ -1586,7 +1594,7 @@ class FakeDiscord:
                 resolved.setdefault("members", {})[str(snowflake)] = member
             return str(snowflake)
         if kind in (8, 9) and guild_id is not None and snowflake in self.roles.get(guild_id, {}):
-            role = copy.deepcopy(self.roles[guild_id][snowflake])
+            role = _clone(self.roles[guild_id][snowflake])
             resolved.setdefault("roles", {})[str(snowflake)] = role
             return str(snowflake)
         if kind == 7 and snowflake in self.channels:
@@ -2220,7 +2228,7 @@ class FakeDiscord:
         user_id = int(recipient)
         self.user(user_id)
         channel_id = self._dm_channel(user_id)
-        return 200, copy.deepcopy(self.channels[channel_id])
+        return 200, _clone(self.channels[channel_id])
 
     async def _get_application(self, call: _Call) -> _Result:
         return 200, {
@@ -2310,7 +2318,7 @@ class FakeDiscord:
         previous = next(
             (c for c in existing if c["name"] == payload["name"] and c.get("type", 1) == kind), None
         )
-        stored = copy.deepcopy(payload)
+        stored = _clone(payload)
         stored.update(
             id=previous["id"] if previous else str(self._next_id()),
             application_id=str(self.application_id),
@@ -2325,7 +2333,7 @@ class FakeDiscord:
         return stored
 
     async def _get_commands(self, call: _Call) -> _Result:
-        return 200, copy.deepcopy(self._command_list(call))
+        return 200, _clone(self._command_list(call))
 
     async def _put_commands(self, call: _Call) -> _Result:
         existing = self._command_list(call)
@@ -2337,7 +2345,7 @@ class FakeDiscord:
         stored = [self._store_command(command, existing, guild_id) for command in call.json]
         existing[:] = stored
         self._notify()
-        return 200, copy.deepcopy(stored)
+        return 200, _clone(stored)
 
     async def _post_command(self, call: _Call) -> _Result:
         existing = self._command_list(call)
@@ -2353,7 +2361,7 @@ class FakeDiscord:
             existing[index] = stored
             status = 200
         self._notify()
-        return status, copy.deepcopy(stored)
+        return status, _clone(stored)
 
     async def _delete_command(self, call: _Call) -> _Result:
         existing = self._command_list(call)
@@ -2496,7 +2504,7 @@ class FakeDiscord:
         if call.id("application_id") != self.application_id:
             raise _not_found(10015, "Webhook")
         token = call.params["token"]
-        record = next((r for r in self.interactions.values() if r.token == token), None)
+        record = self._by_token.get(token)
         # Followups only exist once the interaction has been acknowledged.
         if record is None or not record.acknowledged:
             raise _not_found(10015, "Webhook")
@@ -2745,7 +2753,7 @@ class FakeDiscord:
     ) -> list[Json]:
         described = {str(a.get("id")): a for a in payload.get("attachments") or []}
         kept_ids = set(described)
-        result = [copy.deepcopy(a) for a in keep if a["id"] in kept_ids]
+        result = [_clone(a) for a in keep if a["id"] in kept_ids]
         for index, upload in enumerate(files):
             meta = described.get(str(index), {})
             attachment_id = self._next_id()
@@ -2806,7 +2814,7 @@ class FakeDiscord:
             "pinned": False,
             "type": 0,
             "flags": flags,
-            "components": copy.deepcopy(payload.get("components") or []),
+            "components": _clone(payload.get("components") or []),
         }
         if payload.get("nonce") is not None:
             message["nonce"] = payload["nonce"]
@@ -2833,7 +2841,7 @@ class FakeDiscord:
                 interaction_metadata={
                     "id": str(interaction.id),
                     "type": interaction.type,
-                    "user": copy.deepcopy(
+                    "user": _clone(
                         interaction.payload.get("user") or interaction.payload["member"]["user"]
                     ),
                     "authorizing_integration_owners": interaction.payload[
@@ -2866,7 +2874,7 @@ class FakeDiscord:
             message["embeds"] = [{"type": "rich", **e} for e in payload["embeds"] or []]
             self._note_markup(message_id, message["embeds"])
         if "components" in payload:
-            message["components"] = copy.deepcopy(payload["components"] or [])
+            message["components"] = _clone(payload["components"] or [])
         if "attachments" in payload or files:
             if "attachments" not in payload:
                 payload = {
@@ -2945,7 +2953,7 @@ class FakeDiscord:
         self._notify()
 
     async def _get_channel(self, call: _Call) -> _Result:
-        return 200, copy.deepcopy(self._channel(call.id("channel_id")))
+        return 200, _clone(self._channel(call.id("channel_id")))
 
     async def _delete_channel(self, call: _Call) -> _Result:
         channel_id = call.id("channel_id")
@@ -2958,9 +2966,9 @@ class FakeDiscord:
         ]:
             del self.messages[message_id]
         del self.channels[channel_id]
-        await self._broadcast("CHANNEL_DELETE", copy.deepcopy(channel), Intents.GUILDS)
+        await self._broadcast("CHANNEL_DELETE", _clone(channel), Intents.GUILDS)
         self._notify()
-        return 200, copy.deepcopy(channel)
+        return 200, _clone(channel)
 
     async def _get_messages(self, call: _Call) -> _Result:
         channel_id = call.id("channel_id")
@@ -3118,7 +3126,7 @@ class FakeDiscord:
         guild_id = call.id("guild_id")
         self._guild(guild_id)
         return 200, [
-            copy.deepcopy(c) for c in self.channels.values() if c.get("guild_id") == str(guild_id)
+            _clone(c) for c in self.channels.values() if c.get("guild_id") == str(guild_id)
         ]
 
     async def _create_channel(self, call: _Call) -> _Result:
@@ -3167,8 +3175,8 @@ class FakeDiscord:
             for o in body.get("permission_overwrites") or []
         ]
         self.channels[channel_id] = channel
-        await self._broadcast("CHANNEL_CREATE", copy.deepcopy(channel), Intents.GUILDS)
-        return 201, copy.deepcopy(channel)
+        await self._broadcast("CHANNEL_CREATE", _clone(channel), Intents.GUILDS)
+        return 201, _clone(channel)
 
     async def _get_member(self, call: _Call) -> _Result:
         guild_id = call.id("guild_id")
@@ -3261,7 +3269,7 @@ class FakeDiscord:
         events = []
         for event in self.scheduled_events.values():
             if event["guild_id"] == str(guild_id):
-                rendered = copy.deepcopy(event)
+                rendered = _clone(event)
                 if not with_count:
                     rendered.pop("user_count", None)
                 events.append(rendered)
@@ -3344,13 +3352,13 @@ class FakeDiscord:
         }
         self.scheduled_events[event_id] = event
         await self._broadcast(
-            "GUILD_SCHEDULED_EVENT_CREATE", copy.deepcopy(event), Intents.GUILD_SCHEDULED_EVENTS
+            "GUILD_SCHEDULED_EVENT_CREATE", _clone(event), Intents.GUILD_SCHEDULED_EVENTS
         )
         self._notify()
-        return 200, copy.deepcopy(event)
+        return 200, _clone(event)
 
     async def _get_event(self, call: _Call) -> _Result:
-        return 200, copy.deepcopy(self._event(call))
+        return 200, _clone(self._event(call))
 
     def _require_event_rights(self, event: Json) -> None:
         # One's own events need Create or Manage Events; anyone else's, Manage Events.
@@ -3364,7 +3372,7 @@ class FakeDiscord:
         event = self._event(call)
         self._require_event_rights(event)
         body = call.body()
-        updated = copy.deepcopy(event)
+        updated = _clone(event)
         for key in (
             "channel_id",
             "entity_metadata",
@@ -3399,17 +3407,17 @@ class FakeDiscord:
         event.clear()
         event.update(updated)
         await self._broadcast(
-            "GUILD_SCHEDULED_EVENT_UPDATE", copy.deepcopy(event), Intents.GUILD_SCHEDULED_EVENTS
+            "GUILD_SCHEDULED_EVENT_UPDATE", _clone(event), Intents.GUILD_SCHEDULED_EVENTS
         )
         self._notify()
-        return 200, copy.deepcopy(event)
+        return 200, _clone(event)
 
     async def _delete_event(self, call: _Call) -> _Result:
         event = self._event(call)
         self._require_event_rights(event)
         del self.scheduled_events[int(event["id"])]
         await self._broadcast(
-            "GUILD_SCHEDULED_EVENT_DELETE", copy.deepcopy(event), Intents.GUILD_SCHEDULED_EVENTS
+            "GUILD_SCHEDULED_EVENT_DELETE", _clone(event), Intents.GUILD_SCHEDULED_EVENTS
         )
         self._notify()
         return 204, None
