@@ -43,7 +43,8 @@ from adapters.discord.commands import (
     suggestion_kind,
 )
 from adapters.discord.components import event_view, read_rsvp
-from adapters.discord.notices import TO_REVIEW, DmClosed, Poster, Unusable
+from adapters.discord.notices import REVIEW_EMOJI, TO_REVIEW, DmClosed, Poster, Unusable
+from adapters.discord.reactions import ReactionState
 from adapters.discord.scheduled_events import EventMirror
 from adapters.discord.settings import DiscordConfig
 from bot.core import Call, CommunitySpec, Core, Reaction
@@ -153,7 +154,10 @@ class DiscordAdapter:
         self._no_deferrals.set()
         self._last_arrival = 0.0
         self.locales = locales or Localizations({})
-        self.poster = Poster(self.client, core, self.community_id_spec, self.guild_of)
+        self.reactions = ReactionState()
+        self.poster = Poster(
+            self.client, core, self.community_id_spec, self.guild_of, self.reactions.track
+        )
         self.events = EventMirror(self.client, core, self.community_id_spec, self.tell_admins)
         self.last_sync: SyncResult | None = None
         self._seen: OrderedDict[int, None] = OrderedDict()
@@ -164,6 +168,8 @@ class DiscordAdapter:
             self.on_interaction,
             self.on_raw_reaction_add,
             self.on_raw_reaction_remove,
+            self.on_raw_reaction_clear,
+            self.on_raw_reaction_clear_emoji,
             self.on_ready,
         ):
             self.client.event(handler)
@@ -560,9 +566,32 @@ class DiscordAdapter:
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._reaction(payload, added=False)
 
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        """A moderator removed every reaction: the ballots they cast are withdrawn."""
+        await self._cleared(payload.guild_id, payload.channel_id, payload.message_id, None)
+
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        """A moderator removed every reaction of one emoji."""
+        await self._cleared(
+            payload.guild_id, payload.channel_id, payload.message_id, str(payload.emoji)
+        )
+
+    def _is_bot(self, payload: discord.RawReactionActionEvent) -> bool:
+        """Another bot's reaction is no ballot (an add names its member; a remove
+        doesn't, so bots are remembered from their adds)."""
+        if payload.member is not None and payload.member.bot:
+            self.reactions.note_bot(payload.user_id)
+            return True
+        user = self.client.get_user(payload.user_id)
+        return bool(user is not None and user.bot) or payload.user_id in self.reactions.bots
+
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         me = self.client.user
         if payload.guild_id is None or (me is not None and payload.user_id == me.id):
+            return
+        if self._is_bot(payload):
             return
         author = payload.message_author_id
         if added and me is not None and author is not None and author != me.id:
@@ -572,32 +601,80 @@ class DiscordAdapter:
         if not added and marker in self._undone:
             self._undone.discard(marker)
             return
-        guild = self.client.get_guild(payload.guild_id)
-        member = payload.member or (guild.get_member(payload.user_id) if guild else None)
+        message, user, burst = payload.message_id, payload.user_id, bool(payload.burst)
+        async with self.reactions.turn(message, user):
+            kinds = self.reactions.kinds(message, user, emoji)
+            if added:
+                if kinds:  # a normal and a super reaction of one emoji are one ballot
+                    self.reactions.hold(message, user, emoji, burst)
+                    return
+            else:
+                self.reactions.release(message, user, emoji, burst)
+                if kinds - {burst}:
+                    return  # the other kind still stands
+            counted = await self._react(
+                payload.guild_id, payload.channel_id, message, user, emoji, added, payload
+            )
+            if added and counted:
+                self.reactions.hold(message, user, emoji, burst)
+
+    async def _react(
+        self,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        user_id: int,
+        emoji: str,
+        added: bool,
+        payload: discord.RawReactionActionEvent | None = None,
+    ) -> bool:
+        """One reaction as a core call; whether it counted (a ballot cast or withdrawn)."""
+        guild = self.client.get_guild(guild_id)
+        member = (payload.member if payload else None) or (
+            guild.get_member(user_id) if guild else None
+        )
         actor = Actor(
             PLATFORM,
-            str(payload.user_id),
+            str(user_id),
             member.display_name if member else "",
             platform_admin=bool(member and member.guild_permissions.manage_guild),
         )
-        spec = self.community_id_spec(payload.guild_id)
+        spec = self.community_id_spec(guild_id)
         # Reactions carry no id of their own; each gateway event is a new command.
         key = (
-            f"discord:react:{payload.message_id}:{payload.user_id}:{emoji}:"
+            f"discord:react:{message_id}:{user_id}:{emoji}:"
             f"{'add' if added else 'remove'}:{secrets.token_hex(6)}"
         )
         try:
             outcome = await self.core.react(
-                Reaction(actor, key, spec, str(payload.message_id), emoji, added)
+                Reaction(actor, key, spec, str(message_id), emoji, added)
             )
             if outcome is None:
-                return
-            if outcome.refused and added:
-                await self._undo_reaction(payload, emoji, marker)
-            await self._tell_reactor(payload, outcome)
+                return False
+            if outcome.refused and added and payload is not None:
+                await self._undo_reaction(payload, emoji, (message_id, user_id, emoji))
+            await self._tell_reactor(channel_id, user_id, outcome)
             await self.poster.deliver(outcome.notices)
+            return not outcome.refused
         except Exception:  # a reaction has no one waiting on an answer; log it
-            log.exception("reaction on message %s failed", payload.message_id)
+            log.exception("reaction on message %s failed", message_id)
+            return False
+
+    async def _cleared(
+        self, guild_id: int | None, channel_id: int, message_id: int, emoji: str | None
+    ) -> None:
+        if guild_id is None or not self.reactions.tracked(message_id):
+            return
+        for user_id, name in self.reactions.clear(message_id, emoji):
+            async with self.reactions.turn(message_id, user_id):
+                await self._react(guild_id, channel_id, message_id, user_id, name, False)
+        # Junto's own ✅ and ❌ went too: put them back so people can vote again.
+        for name in REVIEW_EMOJI:
+            if emoji in (None, name):
+                try:
+                    await self.client.http.add_reaction(channel_id, message_id, name)
+                except discord.HTTPException as error:
+                    log.info("could not put %s back on %s: %s", name, message_id, error.text)
 
     async def _undo_reaction(
         self, payload: discord.RawReactionActionEvent, emoji: str, marker: tuple[int, int, str]
@@ -620,20 +697,16 @@ class DiscordAdapter:
             self._undone.discard(marker)
             log.info("could not take a refused reaction off: %s", error.text)
 
-    async def _tell_reactor(
-        self, payload: discord.RawReactionActionEvent, outcome: Outcome
-    ) -> None:
+    async def _tell_reactor(self, channel_id: int, user_id: int, outcome: Outcome) -> None:
         reply = outcome.reply
         if not reply.private:
             try:
-                await self.poster.send_to_channel(
-                    payload.channel_id, reply, outcome.community_timezone
-                )
+                await self.poster.send_to_channel(channel_id, reply, outcome.community_timezone)
             except Unusable as unusable:
                 log.info("reaction reply %s not posted: %s", reply.key, unusable)
             return
         try:
-            await self.poster.send_dm(payload.user_id, reply, outcome.actor_timezone)
+            await self.poster.send_dm(user_id, reply, outcome.actor_timezone)
         except DmClosed:
             log.info("reaction reply %s not sent: DMs closed", reply.key)
 

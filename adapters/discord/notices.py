@@ -94,11 +94,14 @@ class Poster:
         core: Core,
         community_of: CommunityOf,
         guild_of: GuildOf | None = None,
+        on_review: Callable[[int], None] | None = None,
     ) -> None:
         self.client = client
         self.core = core
         self.community_of = community_of
         self.guild_of = guild_of or (lambda _slug: None)
+        # Told of each review post, so its reactions are followed from the start.
+        self.on_review = on_review
         self._dm_channels: dict[int, int] = {}
         # user id -> until when their DMs are taken to be closed
         self._closed_dms: dict[int, datetime] = {}
@@ -163,6 +166,8 @@ class Poster:
             return
         await self.core.record_post(community, PLATFORM, str(message_id), anchor)
         if anchor.kind == "review":
+            if self.on_review is not None:
+                self.on_review(message_id)
             for emoji in REVIEW_EMOJI:
                 try:
                     await self.client.http.add_reaction(channel_id, message_id, emoji)

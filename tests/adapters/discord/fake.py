@@ -1037,9 +1037,7 @@ class FakeDiscord:
         self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0
     ) -> None:
         self.set_overwrite(channel_id, target_id, allow=allow, deny=deny)
-        await self._broadcast(
-            "CHANNEL_UPDATE", _clone(self.channels[channel_id]), Intents.GUILDS
-        )
+        await self._broadcast("CHANNEL_UPDATE", _clone(self.channels[channel_id]), Intents.GUILDS)
 
     def bot_sees(self, channel_id: int) -> bool:
         """Whether the bot can view a channel: Discord sends it nothing from one it can't."""
