@@ -173,6 +173,16 @@ class Core:
             await uow.commit()
         return moved
 
+    async def replace_place(
+        self, community: CommunitySpec, platform: str, old: str, new: str
+    ) -> int:
+        """A place was replaced (an upgraded room): circles there move to the new one."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            moved = await circles.replace_place(uow, found.id, platform, old, new)
+            await uow.commit()
+        return moved
+
     async def fallback_place(
         self, community: CommunitySpec, platform: str, external_id: str, circle: str | None
     ) -> str | None:
