@@ -483,6 +483,10 @@ class DiscordAdapter:
                 return None
             with contextlib.suppress(discord.NotFound):
                 await interaction.delete_original_response()
+            if reply.anchor is None:
+                # Nothing will stand on this message: no need to wait for its copy back.
+                await interaction.followup.send(**kwargs)
+                return None
             message = await interaction.followup.send(**kwargs, wait=True)
             return message.id
         except discord.HTTPException as error:
