@@ -156,7 +156,7 @@ class Ctx:
             raise DomainError("command.forbidden", who={"$key": "who.admin"}, command="that")
 
     def tell_member(self, member_id: int, reply: Reply) -> None:
-        self.notices.append(Notice(reply, member_id=member_id))
+        self.notices.append(Notice(reply, member_id=member_id, community=self.community.slug))
 
     def tell_circle(self, circle_id: int, reply: Reply) -> None:
-        self.notices.append(Notice(reply, circle_id=circle_id))
+        self.notices.append(Notice(reply, circle_id=circle_id, community=self.community.slug))

@@ -176,6 +176,16 @@ class Core:
             await uow.commit()
         return moved
 
+    async def replace_place(
+        self, community: CommunitySpec, platform: str, old: str, new: str
+    ) -> int:
+        """A place was replaced (an upgraded room): circles there move to the new one."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            moved = await circles.replace_place(uow, found.id, platform, old, new)
+            await uow.commit()
+        return moved
+
     async def fallback_place(
         self, community: CommunitySpec, platform: str, external_id: str, circle: str | None
     ) -> str | None:
@@ -183,6 +193,22 @@ class Core:
         found = await self._community(community)
         async with self.uow_factory() as uow:
             return await lookups.fallback_place(uow, found.id, platform, external_id, circle)
+
+    async def circle_place(
+        self, community: CommunitySpec, circle: str, platform: str
+    ) -> str | None:
+        """Where a circle's notices and reviews go on a platform."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            return await lookups.circle_place(uow, found.id, circle, platform)
+
+    async def circle_leads(
+        self, community: CommunitySpec, circle_id: int, platform: str
+    ) -> list[str]:
+        """Who to tell, on a platform, that a circle's place can't be used."""
+        found = await self._community(community)
+        async with self.uow_factory() as uow:
+            return await lookups.circle_leads(uow, found.id, circle_id, platform)
 
     async def events_to_mirror(
         self, community: CommunitySpec, numbers: Sequence[int] | None = None
@@ -248,7 +274,9 @@ class Core:
                 _check_role(ctx, command)
                 args = await bind(ctx, command, call.args)
                 reply = await command.handler(ctx, args)
-                notices = [await address(uow, settings.timezone, n) for n in ctx.notices]
+                notices = [
+                    await address(uow, settings.timezone, n, community.slug) for n in ctx.notices
+                ]
                 await uow.commands.record(
                     community.id, call.key, command.name, member.id, reply.to_json(), now
                 )

@@ -5,7 +5,9 @@ under a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a lease-guarded update on
 SQLite), so several bot processes on one database share the work. A job's effects
 commit in the same transaction that marks it as run, so it runs exactly once; the
 notices it produced are kept on the row until they are delivered, and a failed
-delivery is retried with backoff without running the job again.
+delivery is retried with backoff without running the job again. Delivery is
+recorded per recipient: `deliver` returns what did not go (a DM that timed out,
+addresses another process serves), only that is kept, and a retry sends only that.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ class Host(Protocol):
     def catalogue(self) -> Catalogue: ...
 
 
-Deliver = Callable[[Sequence[Notice]], Awaitable[None]]
+# Sends notices; returns those (narrowed to their addresses) that did not go, or
+# None when everything went. Raising means none of them is known to have gone.
+Deliver = Callable[[Sequence[Notice]], Awaitable[Sequence[Notice] | None]]
 Sweep = Callable[[Host], Awaitable[list[Notice]]]
 ListDue = Callable[[UnitOfWork, datetime], Awaitable[Sequence[tuple[int, int]]]]
 SettleOne = Callable[[Host, int, int, datetime], Awaitable[list[Notice] | None]]
@@ -108,10 +112,10 @@ class JobCtx:
     notices: list[Notice] = field(default_factory=list)
 
     def tell_member(self, member_id: int, reply: Reply) -> None:
-        self.notices.append(Notice(reply, member_id=member_id))
+        self.notices.append(Notice(reply, member_id=member_id, community=self.community.slug))
 
     def tell_circle(self, circle_id: int, reply: Reply) -> None:
-        self.notices.append(Notice(reply, circle_id=circle_id))
+        self.notices.append(Notice(reply, circle_id=circle_id, community=self.community.slug))
 
 
 JobHandler = Callable[[JobCtx, Mapping[str, Any]], Awaitable[None]]
@@ -132,9 +136,10 @@ async def schedule(
     )
 
 
-async def address(uow: UnitOfWork, timezone: str, notice: Notice) -> Notice:
+async def address(uow: UnitOfWork, timezone: str, notice: Notice, community: str) -> Notice:
     """Where a notice goes: the member's identities (in their zone, else `timezone`,
-    the community's), or the circle's places."""
+    the community's), or the circle's places, all of them in `community`, the
+    slug of the community it was said in."""
     addresses: list[Address] = []
     if notice.member_id is not None:
         reader = await uow.members.get(notice.member_id)
@@ -144,7 +149,7 @@ async def address(uow: UnitOfWork, timezone: str, notice: Notice) -> Notice:
     if notice.circle_id is not None:
         for platform, external_id in await uow.circles.places(notice.circle_id):
             addresses.append(Address(platform, "place", external_id, timezone))
-    return replace(notice, addresses=tuple(addresses))
+    return replace(notice, addresses=tuple(addresses), community=community)
 
 
 def notice_to_json(notice: Notice) -> dict[str, Any]:
@@ -153,6 +158,7 @@ def notice_to_json(notice: Notice) -> dict[str, Any]:
         "member_id": notice.member_id,
         "circle_id": notice.circle_id,
         "addresses": [[a.platform, a.kind, a.external_id, a.timezone] for a in notice.addresses],
+        "community": notice.community,
     }
 
 
@@ -162,6 +168,7 @@ def notice_from_json(data: Mapping[str, Any]) -> Notice:
         data.get("member_id"),
         data.get("circle_id"),
         tuple(Address(*a) for a in data.get("addresses", [])),
+        data.get("community"),
     )
 
 
@@ -225,9 +232,12 @@ class JobRunner:
                 # A sweep's effects are committed already; its notices are sent
                 # once, and a failure is logged rather than retried.
                 try:
-                    await deliver(notices)
+                    left = await deliver(notices)
                 except Exception:
                     log.exception("delivering %d notices from a sweep failed", len(notices))
+                else:
+                    if left:
+                        log.warning("%d notices from a sweep were not delivered", len(left))
         return collected
 
     async def run_forever(
@@ -271,9 +281,18 @@ class JobRunner:
             return notices
         if notices:
             try:
-                await deliver(notices)
+                left = await deliver(notices)
             except Exception as error:  # whatever the platform raised, try again later
                 await self._again(job, f"delivery failed: {error!r}")
+                return []
+            if left:
+                # What went is not sent again: the row keeps only what is left.
+                count = sum(len(n.addresses) for n in left)
+                await self._again(
+                    job,
+                    f"{count} of its deliveries did not go",
+                    outbox=[notice_to_json(n) for n in left],
+                )
                 return []
         await self._done(job)
         return []
@@ -307,7 +326,9 @@ class JobRunner:
                 community, settings = known[job.community_id]
                 ctx = JobCtx(uow, now, community, settings, job)
                 await handler(ctx, job.payload)
-                notices = [await address(uow, settings.timezone, n) for n in ctx.notices]
+                notices = [
+                    await address(uow, settings.timezone, n, community.slug) for n in ctx.notices
+                ]
                 await uow.jobs.finish_run(
                     job.id, now, [notice_to_json(n) for n in notices], done=settle or not notices
                 )
@@ -318,7 +339,9 @@ class JobRunner:
             await self._again(job, repr(error))
             return None
 
-    async def _again(self, job: Job, error: str) -> None:
+    async def _again(
+        self, job: Job, error: str, *, outbox: Sequence[Mapping[str, Any]] | None = None
+    ) -> None:
         now = self.clock.now()
         try:
             async with self.uow_factory() as uow:
@@ -328,7 +351,9 @@ class JobRunner:
                     )
                     await uow.jobs.fail(job.id, self.owner, now, error)
                 else:
-                    await uow.jobs.retry(job.id, self.owner, now + self.delay(job.attempts), error)
+                    await uow.jobs.retry(
+                        job.id, self.owner, now + self.delay(job.attempts), error, outbox=outbox
+                    )
                 await uow.commit()
         except Exception:  # the lease runs out and another pass takes the job up again
             log.exception("job %d (%s) could not be rescheduled", job.id, job.kind)

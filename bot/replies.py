@@ -94,12 +94,21 @@ class Address:
 
 @dataclass(frozen=True)
 class Notice:
-    """Something the core tells someone besides the caller."""
+    """Something the core tells someone besides the caller.
+
+    `community` is the slug of the community it was said in: an adapter serving
+    several communities delivers it, and falls back to a public place, only inside
+    that one."""
 
     reply: Reply
     member_id: int | None = None
     circle_id: int | None = None
     addresses: Sequence[Address] = ()
+    community: str | None = None
+
+    def only(self, addresses: Sequence[Address]) -> Notice:
+        """The same notice for some of its addresses (those still to be delivered)."""
+        return Notice(self.reply, self.member_id, self.circle_id, tuple(addresses), self.community)
 
 
 @dataclass(frozen=True)

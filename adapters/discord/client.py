@@ -1,10 +1,15 @@
 """The Discord adapter: a discord.py client, its slash commands built from the catalogue.
 
-Every interaction is one core call. The adapter answers each interaction exactly
-once: at once when the core is quick, else after `defer()` so Discord's three
-seconds are never missed, and with a private error when anything fails. The
-interaction id is the command key, so a redelivered interaction changes nothing;
-one already seen by this process is not answered a second time.
+Every interaction is one core call, acknowledged before it runs: the adapter
+defers at once (a private "thinking…", so nobody else sees a flash of it before a
+private answer), and only a command Discord took the acknowledgement for is run.
+One that comes too late (Discord's three seconds passed, or a RESUME replayed it)
+or that another process already acknowledged is not acted on, so nothing happens
+that its member is never told of, and their retry can't make it happen twice.
+The answer then fills the "thinking…" message, or, when public, replaces it with a
+message of its own; a private error when anything fails. The interaction id is
+the command key, so a redelivered interaction changes nothing; one already seen by
+this process is not answered a second time.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,9 +31,10 @@ import discord.http
 import yarl
 from discord import app_commands
 
-from adapters.discord import replies
+from adapters.discord import replies, wording
 from adapters.discord.commands import (
     PLATFORM,
+    PLATFORM_MAX_LENGTH,
     Localizations,
     choices,
     in_sync,
@@ -36,7 +43,8 @@ from adapters.discord.commands import (
     suggestion_kind,
 )
 from adapters.discord.components import event_view, read_rsvp
-from adapters.discord.notices import Poster
+from adapters.discord.notices import REVIEW_EMOJI, TO_REVIEW, DmClosed, Poster, Unusable
+from adapters.discord.reactions import ReactionState
 from adapters.discord.scheduled_events import EventMirror
 from adapters.discord.settings import DiscordConfig
 from bot.core import Call, CommunitySpec, Core, Reaction
@@ -50,15 +58,23 @@ log = logging.getLogger(__name__)
 
 ALREADY_ACKNOWLEDGED = 40060
 UNKNOWN_INTERACTION = 10062
+INVALID_WEBHOOK_TOKEN = 50027
 # Interactions remembered to spot a redelivery; far more than arrive in three seconds.
 SEEN_LIMIT = 10_000
-# Wait this long for the core before deferring; Discord allows 3 s from its side.
-DEFAULT_DEFER_AFTER = 0.15
-# With this many interactions already being answered, a new one is deferred at once.
-DEFAULT_BUSY_AFTER = 4
 DEFAULT_CORE_CONCURRENCY = 8
+# Discord wants choices within 3 s of the keystroke; what isn't found by then is not offered.
+AUTOCOMPLETE_BUDGET = 2.0
+# Discord's limits on making a circle's own channel.
+MAX_CATEGORY_CHANNELS = 50
+MAX_GUILD_CHANNELS = 500
+# Discord's limit on a scheduled event's location, which `where` becomes.
+MAX_LOCATION = PLATFORM_MAX_LENGTH["where"]
+# Commands after which a circle's channel is checked for what Junto needs there.
+CIRCLE_PLACE_COMMANDS = frozenset({"circle create", "event schedule"})
 # How long a command waits for deferrals under way to go out before it runs.
 DEFERRALS_FIRST = 0.25
+# Interactions this close together are a burst: their acknowledgements go first.
+BURST_QUIET = 0.02
 HTTP_CONNECTIONS = 32
 GUILD_ONLY = "Junto's commands work in a server: the server is the community."
 # Discord out of reach: nothing more can be said to the member.
@@ -125,26 +141,24 @@ class DiscordAdapter:
         *,
         client: discord.Client | None = None,
         guild_ready_timeout: float = 2.0,
-        defer_after: float = DEFAULT_DEFER_AFTER,
-        busy_after: int = DEFAULT_BUSY_AFTER,
         core_concurrency: int = DEFAULT_CORE_CONCURRENCY,
         locales: Localizations | None = None,
     ) -> None:
         self.core = core
         self.config = config
         self.client = client or make_client(config, guild_ready_timeout=guild_ready_timeout)
-        self.defer_after = defer_after
-        self.busy_after = busy_after
-        self._in_flight = 0
         self._core_slots = asyncio.Semaphore(core_concurrency)
+        self.autocomplete_budget = AUTOCOMPLETE_BUDGET
         self._deferring = 0
         self._no_deferrals = asyncio.Event()
         self._no_deferrals.set()
-        # Whether each command's last answer was private: a deferral guesses the next.
-        self._private: dict[str, bool] = {}
+        self._last_arrival = 0.0
         self.locales = locales or Localizations({})
-        self.poster = Poster(self.client, core, self.community_id_spec)
-        self.events = EventMirror(self.client, core, self.community_id_spec)
+        self.reactions = ReactionState()
+        self.poster = Poster(
+            self.client, core, self.community_id_spec, self.guild_of, self.reactions.track
+        )
+        self.events = EventMirror(self.client, core, self.community_id_spec, self.tell_admins)
         self.last_sync: SyncResult | None = None
         self._seen: OrderedDict[int, None] = OrderedDict()
         # Reactions the bot took off a refused ballot: their removal is not a withdrawal.
@@ -154,6 +168,8 @@ class DiscordAdapter:
             self.on_interaction,
             self.on_raw_reaction_add,
             self.on_raw_reaction_remove,
+            self.on_raw_reaction_clear,
+            self.on_raw_reaction_clear_emoji,
             self.on_ready,
         ):
             self.client.event(handler)
@@ -197,6 +213,18 @@ class DiscordAdapter:
         slug = self.config.community_slug(guild_id)
         return CommunitySpec(slug=slug, name=guild.name if guild else slug)
 
+    def guild_of(self, slug: str) -> int | None:
+        """The guild a community is, when it is one of this bot's."""
+        for guild_id, named in self.config.communities.items():
+            if named == slug:
+                return guild_id
+        prefix = "discord-"
+        if slug.startswith(prefix) and slug[len(prefix) :].isdigit():
+            guild_id = int(slug[len(prefix) :])
+            if self.config.community_slug(guild_id) == slug:
+                return guild_id
+        return None
+
     @staticmethod
     def actor(user: discord.abc.User, *, manage_guild: bool) -> Actor:
         return Actor(PLATFORM, str(user.id), user.display_name, platform_admin=manage_guild)
@@ -215,6 +243,7 @@ class DiscordAdapter:
     # ------------------------------------------------------------ interactions
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self._last_arrival = asyncio.get_running_loop().time()
         kind = interaction.type
         if kind not in (
             discord.InteractionType.application_command,
@@ -234,7 +263,8 @@ class DiscordAdapter:
         try:
             call = self._call(interaction)
         except Exception as error:  # a payload we can't read still gets an answer
-            await self._answer(interaction, self._failure(interaction, error), deferred=None)
+            failure = self._failure(interaction, error).reply
+            await self._answer_text(interaction, render(failure, replies.style()))
             return
         if call is None:
             return
@@ -261,24 +291,16 @@ class DiscordAdapter:
         )
 
     async def _handle(self, interaction: discord.Interaction, call: Call) -> None:
-        # Behind a queue of commands this one will take long too: say so at once.
-        queued = self._in_flight >= self.busy_after
-        self._in_flight += 1
-        deferred: bool | None = None
+        refusal = self._refused_at_the_edge(call)
+        if refusal is not None:
+            await self._answer_text(interaction, refusal)
+            return
+        if not await self._acknowledge(interaction):
+            return
         try:
-            if queued:
-                deferred = await self._defer(interaction, call)
-            work = asyncio.ensure_future(self._run(interaction, call))
-            if deferred is None:
-                await asyncio.wait({work}, timeout=self.defer_after)
-                if not work.done():
-                    deferred = await self._defer(interaction, call)
-            outcome = await work
+            outcome = await self._run(interaction, call)
         except Exception as error:  # never leave the member without an answer
             outcome = self._failure(interaction, error)
-        finally:
-            self._in_flight -= 1
-        self._private[call.command] = outcome.reply.private
         if (
             call.command in CALENDAR_COMMANDS
             and interaction.guild_id is not None
@@ -287,39 +309,100 @@ class DiscordAdapter:
             # Asked for before answering, so the guild's calendar is already being
             # brought up to date when the member reads the answer.
             self.events.request(interaction.guild_id)
-        sent = await self._answer(interaction, outcome, deferred=deferred)
+        sent = await self._answer(interaction, outcome)
         try:
             if sent is not None:
                 await self.poster.posted(
-                    sent, interaction.channel_id or 0, interaction.guild_id, outcome.reply
+                    sent, interaction.channel_id or 0, call.community, outcome.reply
                 )
-            await self.poster.deliver(
-                outcome.notices,
-                fallback_channel=interaction.channel_id,
-                community=call.community,
-            )
+            await self.poster.deliver(outcome.notices, fallback_channel=interaction.channel_id)
+            if call.command in CIRCLE_PLACE_COMMANDS and not (outcome.refused or outcome.replayed):
+                await self._check_circle_place(interaction, call, outcome)
         except Exception:  # the member has their answer; the rest is logged
             log.exception("after answering %s", call.command)
 
-    async def _defer(self, interaction: discord.Interaction, call: Call) -> bool:
-        """Show "thinking…", privately if this command's last answer was private."""
-        private = self._private.get(call.command, False)
+    def _refused_at_the_edge(self, call: Call) -> str | None:
+        """Discord's own limits, said before anything is done."""
+        where = call.args.get("where")
+        if (
+            call.command.startswith("event ")
+            and isinstance(where, str)
+            and len(where.strip()) > MAX_LOCATION
+        ):
+            return wording.location_too_long(MAX_LOCATION, len(where.strip()))
+        return None
+
+    async def _acknowledge(self, interaction: discord.Interaction) -> bool:
+        """Defer ("thinking…", privately); False when Discord did not take it, and then
+        the command must not run: nobody could be told what it did."""
         self._deferring += 1
         self._no_deferrals.clear()
         try:
-            await interaction.response.defer(thinking=True, ephemeral=private)
+            await interaction.response.defer(thinking=True, ephemeral=True)
+            return True
+        except discord.HTTPException as error:
+            # 10062: too late or replayed; 40060: another process has it.
+            log.info(
+                "interaction %s not acknowledged (%s); not acted on",
+                interaction.id,
+                error.code or error.status,
+            )
+            return False
+        except UNREACHABLE as error:
+            log.warning("could not reach Discord to acknowledge %s: %r", interaction.id, error)
+            return False
         finally:
             self._deferring -= 1
             if not self._deferring:
                 self._no_deferrals.set()
-        return private
+
+    async def _check_circle_place(
+        self, interaction: discord.Interaction, call: Call, outcome: Outcome
+    ) -> None:
+        """Tell the lead, privately, when the circle's channel lacks what Junto needs to
+        post its notices and reviews there, and what to grant."""
+        circle = outcome.reply.params.get("circle") or outcome.reply.params.get("name")
+        if not isinstance(circle, str):
+            return
+        place = await self.core.circle_place(call.community, circle, PLATFORM)
+        if place is None or not place.isdigit():
+            return
+        channel_id = int(place)
+        if channel_id == interaction.channel_id:
+            # Discord sent the bot's permissions in this channel with the interaction.
+            missing = wording.missing_permissions(interaction.app_permissions, TO_REVIEW)
+        else:
+            missing = self.poster.missing(channel_id, TO_REVIEW)
+        if not missing:
+            return
+        text = wording.circle_channel_warning(channel_id, missing, circle)
+        try:
+            await interaction.followup.send(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+        except (discord.HTTPException, *UNREACHABLE) as error:
+            log.info("could not warn about channel %s: %r", channel_id, error)
+
+    async def _after_acknowledgements(self) -> None:
+        """Let acknowledgements go first: those under way, and those of a burst still
+        arriving. For a moment only: under steady load there is always one under way."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + DEFERRALS_FIRST
+        while (left := until - loop.time()) > 0:
+            try:
+                await asyncio.wait_for(self._no_deferrals.wait(), left)
+            except TimeoutError:
+                return
+            quiet = loop.time() - self._last_arrival
+            if quiet >= BURST_QUIET:
+                return
+            await asyncio.sleep(min(BURST_QUIET - quiet, max(until - loop.time(), 0)))
 
     async def _run(self, interaction: discord.Interaction, call: Call) -> Outcome:
-        # Deferrals keep Discord's deadline, so they go first (for a moment: under
-        # steady load there is always one under way); then a few commands at a time:
-        # more would only queue on the database while holding up the loop.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._no_deferrals.wait(), DEFERRALS_FIRST)
+        # Acknowledgements keep Discord's deadline, so they go first; then a few
+        # commands at a time: more would only queue on the database while holding up
+        # the loop.
+        await self._after_acknowledgements()
         async with self._core_slots:
             if call.command == "circle create":
                 return await self._create_circle(interaction, call)
@@ -335,17 +418,9 @@ class DiscordAdapter:
             and guild is not None
             and interaction.app_permissions.manage_channels
             and _valid_circle_name(call.args.get("name"))
+            and len(guild.channels) < MAX_GUILD_CHANNELS
         ):
-            parent = getattr(interaction.channel, "category", None)
-            try:
-                channel = await guild.create_text_channel(
-                    str(call.args["name"]).strip().lower(),
-                    category=parent,
-                    topic=str(call.args.get("topic") or "")[:1024],
-                    reason="a Junto circle",
-                )
-            except discord.HTTPException as error:
-                log.warning("could not make a channel for a circle: %s", error.text)
+            channel = await self._circle_channel(guild, interaction, call)
         if channel is None:
             return await self.core.run(call)
         outcome = await self.core.run(
@@ -356,44 +431,95 @@ class DiscordAdapter:
                 await channel.delete(reason="the circle was not created")
         return outcome
 
+    async def _circle_channel(
+        self, guild: discord.Guild, interaction: discord.Interaction, call: Call
+    ) -> discord.TextChannel | None:
+        """A text channel for the circle, in this channel's category while it has room
+        (Discord holds 50 channels in a category), else outside any category."""
+        parent = getattr(interaction.channel, "category", None)
+        if parent is not None and len(parent.channels) >= MAX_CATEGORY_CHANNELS:
+            parent = None
+        for category in dict.fromkeys([parent, None]):
+            try:
+                return await guild.create_text_channel(
+                    str(call.args["name"]).strip().lower(),
+                    category=category,
+                    topic=str(call.args.get("topic") or "")[:1024],
+                    reason="a Junto circle",
+                )
+            except discord.HTTPException as error:
+                log.warning("could not make a channel for a circle: %s", error.text)
+                if category is None or error.status != 400:
+                    return None
+        return None
+
     def _failure(self, interaction: discord.Interaction, error: BaseException) -> Outcome:
         return Outcome(internal_error(log, f"interaction {interaction.id}", error), refused=True)
 
-    async def _answer(
-        self, interaction: discord.Interaction, outcome: Outcome, *, deferred: bool | None
-    ) -> int | None:
-        """Answer once; the id of the message when it is public (something may anchor to it).
+    async def _answer(self, interaction: discord.Interaction, outcome: Outcome) -> int | None:
+        """Answer the acknowledged interaction once; the id of the message when it is
+        public (something may anchor to it).
 
-        `deferred` is None when nothing was sent yet, else whether the "thinking"
-        message was ephemeral: the first followup takes that message's privacy, so a
-        reply of the other kind replaces it with a message of its own."""
+        A private answer fills the private "thinking…" message. A public one takes a
+        message of its own: the thinking message goes first, since the first followup
+        after a deferral would otherwise take its place, and its privacy."""
         reply = outcome.reply
         timezone = outcome.actor_timezone if reply.private else outcome.community_timezone
-        body = replies.body(reply, timezone)
+        body = replies.body(reply, timezone, upload_limit=_upload_limit(interaction))
+        # Acknowledgements keep Discord's deadline; answers can wait a moment for them.
+        await self._after_acknowledgements()
         kwargs = body.send_kwargs()
         view = event_view(reply) if not body.ephemeral else None
         if view is not None:
             kwargs["view"] = view
         try:
-            if deferred is None:
-                response = await interaction.response.send_message(
-                    **kwargs, ephemeral=body.ephemeral
-                )
-                return None if body.ephemeral else response.message_id
-            if body.ephemeral != deferred:
-                with contextlib.suppress(discord.NotFound):
-                    await interaction.delete_original_response()
-            message = await interaction.followup.send(**kwargs, ephemeral=body.ephemeral, wait=True)
-            return None if body.ephemeral else message.id
+            if body.ephemeral:
+                # Discord's endpoint for filling a deferred answer (a followup doing it
+                # is a deprecated fallback).
+                files = kwargs.pop("files", None)
+                if files:
+                    kwargs["attachments"] = files
+                await interaction.edit_original_response(**kwargs)
+                return None
+            with contextlib.suppress(discord.NotFound):
+                await interaction.delete_original_response()
+            if reply.anchor is None:
+                # Nothing will stand on this message: no need to wait for its copy back.
+                await interaction.followup.send(**kwargs)
+                return None
+            message = await interaction.followup.send(**kwargs, wait=True)
+            return message.id
         except discord.HTTPException as error:
             if error.code in (ALREADY_ACKNOWLEDGED, UNKNOWN_INTERACTION):
                 log.info("interaction %s was answered already (%s)", interaction.id, error.code)
                 return None
+            if error.code == INVALID_WEBHOOK_TOKEN:
+                # Fifteen minutes passed: the interaction can't be answered any more.
+                return await self._answer_late(interaction, outcome)
             failure = internal_error(log, f"answering interaction {interaction.id}", error)
             await self._answer_text(interaction, render(failure, replies.style()))
             return None
         except UNREACHABLE as error:
             log.error("could not reach Discord to answer %s: %r", interaction.id, error)
+            return None
+
+    async def _answer_late(self, interaction: discord.Interaction, outcome: Outcome) -> int | None:
+        """After the interaction's token expired: privately by DM, publicly in the channel."""
+        reply = outcome.reply
+        log.warning("interaction %s answered after its token expired", interaction.id)
+        try:
+            if reply.private:
+                await self.poster.send_dm(interaction.user.id, reply, outcome.actor_timezone)
+                return None
+            if interaction.channel_id is None:
+                return None
+            # Recorded as a post by send_to_channel itself, so nothing is returned.
+            await self.poster.send_to_channel(
+                interaction.channel_id, reply, outcome.community_timezone
+            )
+            return None
+        except (DmClosed, Unusable, discord.HTTPException, *UNREACHABLE) as error:
+            log.error("interaction %s got no answer: %r", interaction.id, error)
             return None
 
     async def _answer_text(self, interaction: discord.Interaction, text: str) -> None:
@@ -408,19 +534,25 @@ class DiscordAdapter:
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
         found: list[dict[str, str]] = []
+        started = time.monotonic()
         try:
             invocation = read_command(interaction.data or {})
             command = self.core.catalogue.get(invocation.command)
             arg = command.arg(invocation.focused) if command and invocation.focused else None
             kind = suggestion_kind(arg) if arg is not None else None
             if kind is not None and interaction.guild_id is not None:
-                suggestions = await self.core.suggest(
-                    self.community_id_spec(interaction.guild_id),
-                    self._interaction_actor(interaction),
-                    kind,
-                    invocation.typed,
+                suggestions = await asyncio.wait_for(
+                    self.core.suggest(
+                        self.community_id_spec(interaction.guild_id),
+                        self._interaction_actor(interaction),
+                        kind,
+                        invocation.typed,
+                    ),
+                    self.autocomplete_budget - (time.monotonic() - started),
                 )
                 found = choices((s.label, s.value) for s in suggestions)
+        except TimeoutError:  # in time with nothing beats late with everything
+            log.info("autocomplete %s: no suggestions within the deadline", interaction.id)
         except Exception:  # an empty list is a better answer than none
             log.exception("autocomplete failed")
         try:
@@ -438,9 +570,32 @@ class DiscordAdapter:
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._reaction(payload, added=False)
 
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        """A moderator removed every reaction: the ballots they cast are withdrawn."""
+        await self._cleared(payload.guild_id, payload.channel_id, payload.message_id, None)
+
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        """A moderator removed every reaction of one emoji."""
+        await self._cleared(
+            payload.guild_id, payload.channel_id, payload.message_id, str(payload.emoji)
+        )
+
+    def _is_bot(self, payload: discord.RawReactionActionEvent) -> bool:
+        """Another bot's reaction is no ballot (an add names its member; a remove
+        doesn't, so bots are remembered from their adds)."""
+        if payload.member is not None and payload.member.bot:
+            self.reactions.note_bot(payload.user_id)
+            return True
+        user = self.client.get_user(payload.user_id)
+        return bool(user is not None and user.bot) or payload.user_id in self.reactions.bots
+
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         me = self.client.user
         if payload.guild_id is None or (me is not None and payload.user_id == me.id):
+            return
+        if self._is_bot(payload):
             return
         author = payload.message_author_id
         if added and me is not None and author is not None and author != me.id:
@@ -450,32 +605,80 @@ class DiscordAdapter:
         if not added and marker in self._undone:
             self._undone.discard(marker)
             return
-        guild = self.client.get_guild(payload.guild_id)
-        member = payload.member or (guild.get_member(payload.user_id) if guild else None)
+        message, user, burst = payload.message_id, payload.user_id, bool(payload.burst)
+        async with self.reactions.turn(message, user):
+            kinds = self.reactions.kinds(message, user, emoji)
+            if added:
+                if kinds:  # a normal and a super reaction of one emoji are one ballot
+                    self.reactions.hold(message, user, emoji, burst)
+                    return
+            else:
+                self.reactions.release(message, user, emoji, burst)
+                if kinds - {burst}:
+                    return  # the other kind still stands
+            counted = await self._react(
+                payload.guild_id, payload.channel_id, message, user, emoji, added, payload
+            )
+            if added and counted:
+                self.reactions.hold(message, user, emoji, burst)
+
+    async def _react(
+        self,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        user_id: int,
+        emoji: str,
+        added: bool,
+        payload: discord.RawReactionActionEvent | None = None,
+    ) -> bool:
+        """One reaction as a core call; whether it counted (a ballot cast or withdrawn)."""
+        guild = self.client.get_guild(guild_id)
+        member = (payload.member if payload else None) or (
+            guild.get_member(user_id) if guild else None
+        )
         actor = Actor(
             PLATFORM,
-            str(payload.user_id),
+            str(user_id),
             member.display_name if member else "",
             platform_admin=bool(member and member.guild_permissions.manage_guild),
         )
-        spec = self.community_id_spec(payload.guild_id)
+        spec = self.community_id_spec(guild_id)
         # Reactions carry no id of their own; each gateway event is a new command.
         key = (
-            f"discord:react:{payload.message_id}:{payload.user_id}:{emoji}:"
+            f"discord:react:{message_id}:{user_id}:{emoji}:"
             f"{'add' if added else 'remove'}:{secrets.token_hex(6)}"
         )
         try:
             outcome = await self.core.react(
-                Reaction(actor, key, spec, str(payload.message_id), emoji, added)
+                Reaction(actor, key, spec, str(message_id), emoji, added)
             )
             if outcome is None:
-                return
-            if outcome.refused and added:
-                await self._undo_reaction(payload, emoji, marker)
-            await self._tell_reactor(payload, outcome)
-            await self.poster.deliver(outcome.notices, community=spec)
+                return False
+            if outcome.refused and added and payload is not None:
+                await self._undo_reaction(payload, emoji, (message_id, user_id, emoji))
+            await self._tell_reactor(channel_id, user_id, outcome)
+            await self.poster.deliver(outcome.notices)
+            return not outcome.refused
         except Exception:  # a reaction has no one waiting on an answer; log it
-            log.exception("reaction on message %s failed", payload.message_id)
+            log.exception("reaction on message %s failed", message_id)
+            return False
+
+    async def _cleared(
+        self, guild_id: int | None, channel_id: int, message_id: int, emoji: str | None
+    ) -> None:
+        if guild_id is None or not self.reactions.tracked(message_id):
+            return
+        for user_id, name in self.reactions.clear(message_id, emoji):
+            async with self.reactions.turn(message_id, user_id):
+                await self._react(guild_id, channel_id, message_id, user_id, name, False)
+        # Junto's own ✅ and ❌ went too: put them back so people can vote again.
+        for name in REVIEW_EMOJI:
+            if emoji in (None, name):
+                try:
+                    await self.client.http.add_reaction(channel_id, message_id, name)
+                except discord.HTTPException as error:
+                    log.info("could not put %s back on %s: %s", name, message_id, error.text)
 
     async def _undo_reaction(
         self, payload: discord.RawReactionActionEvent, emoji: str, marker: tuple[int, int, str]
@@ -498,23 +701,40 @@ class DiscordAdapter:
             self._undone.discard(marker)
             log.info("could not take a refused reaction off: %s", error.text)
 
-    async def _tell_reactor(
-        self, payload: discord.RawReactionActionEvent, outcome: Outcome
-    ) -> None:
+    async def _tell_reactor(self, channel_id: int, user_id: int, outcome: Outcome) -> None:
         reply = outcome.reply
         if not reply.private:
-            await self.poster.send_to_channel(payload.channel_id, reply, outcome.community_timezone)
+            try:
+                await self.poster.send_to_channel(channel_id, reply, outcome.community_timezone)
+            except Unusable as unusable:
+                log.info("reaction reply %s not posted: %s", reply.key, unusable)
             return
         try:
-            await self.poster.send_dm(payload.user_id, reply, outcome.actor_timezone)
-        except discord.Forbidden:
+            await self.poster.send_dm(user_id, reply, outcome.actor_timezone)
+        except DmClosed:
             log.info("reaction reply %s not sent: DMs closed", reply.key)
+
+    async def tell_admins(self, guild_id: int, text: str) -> None:
+        """Something only a server admin can fix: to the owner by DM, else in the
+        server's system channel (where Discord posts its own notices to admins)."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            return
+        if guild.owner_id is not None:
+            try:
+                await self.poster.send_dm_text(guild.owner_id, text)
+                return
+            except (DmClosed, discord.HTTPException, *UNREACHABLE) as error:
+                log.info("could not tell the owner of %s: %r", guild_id, error)
+        channel = guild.system_channel
+        if channel is not None and not self.poster.missing(channel.id):
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
 
     # ------------------------------------------------------------ due work
 
-    async def deliver(self, notices: Sequence[Notice]) -> None:
-        """Notices from due work (reminders, reviews, nudges)."""
-        await self.poster.deliver(notices)
+    async def deliver(self, notices: Sequence[Notice]) -> list[Notice]:
+        """Notices from due work (reminders, reviews, nudges); those left to try again."""
+        return await self.poster.deliver(notices)
 
     # ------------------------------------------------------------ running
 
@@ -524,6 +744,12 @@ class DiscordAdapter:
     async def close(self) -> None:
         await self.events.close()
         await self.client.close()
+
+
+def _upload_limit(interaction: discord.Interaction) -> int:
+    """The most a file may weigh here: the interaction says (the guild's boosts count)."""
+    limit = getattr(interaction, "filesize_limit", None)
+    return limit if isinstance(limit, int) and limit > 0 else replies.DEFAULT_UPLOAD_LIMIT
 
 
 def _valid_circle_name(value: Any) -> bool:

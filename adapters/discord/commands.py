@@ -34,6 +34,9 @@ MAX_CHOICES = 25
 MAX_DESCRIPTION = 100
 MAX_STRING = 6000
 MAX_CHOICE_TEXT = 100
+# Options whose value becomes a Discord field with a smaller limit than the core's:
+# an event's `where` is its scheduled event's location, 100 characters.
+PLATFORM_MAX_LENGTH = {"where": 100}
 _NAME = re.compile(r"^[-_\w]{1,32}$")
 
 # Number arguments whose objects people pick from a list rather than remember.
@@ -137,7 +140,9 @@ def option(arg: Arg, locales: Localizations = NO_LOCALIZATIONS) -> dict[str, Any
         case Kind.SETTING if len(SETTINGS) <= MAX_CHOICES:
             payload["choices"] = [{"name": name, "value": name} for name in SETTINGS]
         case Kind.TEXT | Kind.REST:
-            payload["max_length"] = min(arg.max_length, MAX_STRING)
+            payload["max_length"] = min(
+                arg.max_length, PLATFORM_MAX_LENGTH.get(arg.name, MAX_STRING), MAX_STRING
+            )
         case _:
             pass
     if suggestion_kind(arg) is not None:

@@ -33,9 +33,9 @@ async def run_due_forever(
     jobs = app.jobs
     others = [w for w in app.core.due_work if jobs is None or w != jobs.due_work]
 
-    async def deliver(notices: Sequence[Notice]) -> None:
+    async def deliver(notices: Sequence[Notice]) -> list[Notice]:
         await adapter.client.wait_until_ready()
-        await adapter.deliver(notices)
+        return await adapter.deliver(notices)
 
     while not stop.is_set():
         try:

@@ -19,7 +19,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import astuple
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ from nio import (
     RoomMessagesResponse,
     RoomMessageText,
     RoomSendResponse,
+    RoomUpgradeEvent,
     SyncResponse,
     UploadFilterResponse,
     UploadResponse,
@@ -49,10 +50,11 @@ from nio import (
 )
 from nio.crypto import ENCRYPTION_ENABLED
 
+from adapters.matrix import wording
 from adapters.matrix.config import MatrixConfig
 from adapters.matrix.files import caption, file_text, literal, replied_file_text, wants_text
 from adapters.matrix.redact import hide
-from adapters.matrix.replies import incoming_text, notice_content
+from adapters.matrix.replies import incoming_text, notice_content, notice_contents
 from adapters.matrix.rooms import RoomError, Rooms, set_circle_place
 from adapters.matrix.state import AdapterState, Outgoing, StoredReaction
 from adapters.text import ParsedCommand, is_command, parse
@@ -127,6 +129,8 @@ class MatrixBot:
         self._filter: str | dict[str, Any] = {"room": {"timeline": {"limit": timeline_limit}}}
         self._stop = asyncio.Event()
         self._flush_lock = asyncio.Lock()
+        # Rooms where Junto lacks the power to redact, said once each.
+        self._cannot_redact: set[str] = set()
         # Events whose room key had not arrived yet: tried again after later syncs.
         self._undecrypted: list[tuple[str, MegolmEvent, float]] = []
         # Due work besides the job runner's (escrow expiry, auction ends).
@@ -305,9 +309,11 @@ class MatrixBot:
         since = self.state.sync_token
         for room_id, info in response.rooms.invite.items():
             await self.rooms.on_invite(room_id, info)
-        for room_id in response.rooms.leave:
+        for room_id, info in response.rooms.leave.items():
             if self.state.direct_user(room_id) is not None:
                 self.state.forget_direct_room(room_id)
+            else:
+                await self._removed(room_id, list(info.timeline.events))
         # A first start answers nothing said before it: only what comes next.
         if since is not None:
             for room_id, info in response.rooms.join.items():
@@ -380,12 +386,17 @@ class MatrixBot:
         if getattr(event, "sender", None) == self.client.user_id:
             return
         if isinstance(event, RoomMemberEvent):
+            declined = event.prev_membership == "invite"
             if event.membership in ("leave", "ban") and self.rooms.member_left(
-                room.room_id, event.state_key
+                room.room_id, event.state_key, declined=declined
             ):
                 await self._call(
                     "leaving a direct room", lambda: self.client.room_leave(room.room_id)
                 )
+            return
+        if isinstance(event, RoomUpgradeEvent):
+            if self.rooms.serves(room.room_id):
+                await self._follow_upgrade(room.room_id, event.replacement_room)
             return
         if not self.rooms.serves(room.room_id):
             return
@@ -459,7 +470,7 @@ class MatrixBot:
             messages = self._reply_messages(
                 outcome, key, room.room_id, event.event_id, event.sender
             )
-            messages += self._notice_messages(outcome.notices, key, start=len(messages))
+            messages += await self._notice_messages(outcome.notices, key, start=len(messages))
         except Exception as error:  # a reply that can't be rendered still gets an answer
             failed = Outcome(internal_error(log, f"answering {key}", error))
             messages = self._reply_messages(failed, key, room.room_id, event.event_id, event.sender)
@@ -528,25 +539,77 @@ class MatrixBot:
             zone = ZoneInfo("UTC")
         return render(reply, Style(zone, prefix=self.config.prefix))
 
+    @staticmethod
+    def _parts(
+        txn: str,
+        target: str,
+        text: str,
+        *,
+        names: Mapping[str, str] | None = None,
+        in_reply_to: str | None = None,
+        mentions: list[str] | None = None,
+        to_member: bool = False,
+        anchor: tuple[str, int] | None = None,
+        attachments: tuple[tuple[str, str, str], ...] = (),
+    ) -> list[Outgoing]:
+        """One notice, or several in order when the text won't fit in one event; the
+        first stands for the anchored object, the files follow the last."""
+        contents = notice_contents(text, names=names, in_reply_to=in_reply_to, mentions=mentions)
+        return [
+            Outgoing(
+                txn if index == 0 else f"{txn}.{index}",
+                target,
+                content,
+                to_member=to_member,
+                anchor=anchor if index == 0 else None,
+                attachments=attachments if index == len(contents) - 1 else (),
+            )
+            for index, content in enumerate(contents)
+        ]
+
     def _reply_messages(
         self, outcome: Outcome, key: str, room_id: str, event_id: str, sender: str
     ) -> list[Outgoing]:
         reply = outcome.reply
         anchor = (reply.anchor.kind, reply.anchor.object_id) if reply.anchor else None
         files = _files(reply)
+        names = self.rooms.names(room_id)
         if not reply.private:
             text = self._render(reply, outcome.community_timezone)
-            content = notice_content(text, names=self.rooms.names(room_id), in_reply_to=event_id)
-            return [Outgoing(txn_id(key, 0), room_id, content, anchor=anchor, attachments=files)]
+            return self._parts(
+                txn_id(key, 0),
+                room_id,
+                text,
+                names=names,
+                in_reply_to=event_id,
+                anchor=anchor,
+                attachments=files,
+            )
         text = self._render(reply, outcome.actor_timezone)
-        names = self.rooms.names(room_id)
         if self.state.direct_user(room_id) == sender:
-            content = notice_content(text, names=names, in_reply_to=event_id)
-            return [Outgoing(txn_id(key, 0), room_id, content, anchor=anchor, attachments=files)]
-        private = Outgoing(
+            return self._parts(
+                txn_id(key, 0),
+                room_id,
+                text,
+                names=names,
+                in_reply_to=event_id,
+                anchor=anchor,
+                attachments=files,
+            )
+        if self.rooms.unreachable(sender):
+            # They declined the direct room: said here, without the private content.
+            return self._parts(
+                txn_id(key, 0),
+                room_id,
+                wording.cannot_reach_privately(sender),
+                in_reply_to=event_id,
+                mentions=[sender],
+            )
+        private = self._parts(
             txn_id(key, 0),
             sender,
-            notice_content(text, names=names),
+            text,
+            names=names,
             to_member=True,
             anchor=anchor,
             attachments=files,
@@ -563,27 +626,47 @@ class MatrixBot:
             },
             event_type="m.reaction",
         )
-        return [private, pointer]
+        return [*private, pointer]
 
-    def _notice_messages(
+    async def _notice_messages(
         self, notices: Sequence[Notice], cause: str, start: int = 0
     ) -> list[Outgoing]:
         messages: list[Outgoing] = []
         index = start
         for notice in notices:
+            if not self._ours(notice):
+                continue
             reply = notice.reply
             anchor = (reply.anchor.kind, reply.anchor.object_id) if reply.anchor else None
-            for address in notice.addresses:
-                if address.platform != PLATFORM:
-                    continue
+            ours = [a for a in notice.addresses if a.platform == PLATFORM]
+            in_a_room = any(a.kind == "place" for a in ours)
+            for address in ours:
                 to_member = address.kind == "member"
+                target, mentions = address.external_id, None
+                if to_member and self.rooms.unreachable(address.external_id):
+                    # Declined the direct room: a public notice goes to their circle's
+                    # room with a mention, unless one went to a room already; a private
+                    # one can't go anywhere.
+                    place = None
+                    if not reply.private and not in_a_room:
+                        place = await self._fallback_room(address.external_id, reply)
+                    if place is None:
+                        log.info(
+                            "%s not delivered: %s declined Junto's direct room",
+                            reply.key,
+                            address.external_id,
+                        )
+                        continue
+                    target, mentions, to_member = place, [address.external_id], False
                 text = self._render(reply, address.timezone)
-                names = {} if to_member else self.rooms.names(address.external_id)
-                messages.append(
-                    Outgoing(
+                names = {} if to_member else self.rooms.names(target)
+                messages.extend(
+                    self._parts(
                         txn_id(cause, index),
-                        address.external_id,
-                        notice_content(text, names=names),
+                        target,
+                        text,
+                        names=names,
+                        mentions=mentions,
                         to_member=to_member,
                         anchor=anchor,
                         attachments=_files(reply),
@@ -591,6 +674,16 @@ class MatrixBot:
                 )
                 index += 1
         return messages
+
+    async def _fallback_room(self, user_id: str, reply: Reply) -> str | None:
+        circle = reply.params.get("circle")
+        try:
+            return await self.core.fallback_place(
+                self.spec, PLATFORM, user_id, circle if isinstance(circle, str) else None
+            )
+        except Exception:  # no fallback is better than no delivery at all
+            log.exception("looking up a room for %s failed", user_id)
+            return None
 
     async def _circle_rooms(self, outcome: Outcome, sender: str) -> None:
         """Give a new circle its own room in the space, and invite those who join."""
@@ -618,6 +711,78 @@ class MatrixBot:
             if address.platform == PLATFORM and address.kind == "member":
                 await self.rooms.invite_to_circle(name, address.external_id)
 
+    # Rooms that change under Junto.
+
+    async def _follow_upgrade(self, old: str, new: str) -> None:
+        """A served room was upgraded: serve its replacement, and move the circles
+        whose notices went to the old room there."""
+        if not new or self.state.replacement(old) == new:
+            return
+        log.info("room %s was upgraded to %s; following it", old, new)
+        self.rooms.replace(old, new)
+        if not await self.rooms.join_replacement(new):
+            log.info("waiting for an invite to %s", new)
+        moved = await self.core.replace_place(self.spec, PLATFORM, old, new)
+        if moved:
+            log.info("%d circles now post in %s", moved, new)
+
+    async def _removed(self, room_id: str, events: Sequence[Any]) -> None:
+        """Junto was kicked or banned from a room: a circle's room gives its notices
+        back to the main room, and the admins are told."""
+        mine = next(
+            (
+                e
+                for e in reversed(events)
+                if isinstance(e, RoomMemberEvent)
+                and e.state_key == self.client.user_id
+                and e.membership in ("leave", "ban")
+            ),
+            None,
+        )
+        if mine is None or mine.sender == self.client.user_id:
+            return  # left on its own (a direct room a member left)
+        how = "banned" if mine.membership == "ban" else "removed"
+        circle = self.state.forget_circle_room(room_id)
+        if circle is None and room_id not in self.rooms.configured:
+            return
+        main = self.rooms.main_room()
+        if main is not None and main != room_id:
+            # Every circle that posted there (its own room, or a shared one) posts in
+            # the main room instead, so its notices and reviews still reach people.
+            moved = await self.core.replace_place(self.spec, PLATFORM, room_id, main)
+            log.info("%d circles moved from %s to %s", moved, room_id, main)
+        if circle is not None:
+            text = wording.removed_from_circle_room(circle, room_id, how, mine.sender)
+        else:
+            text = wording.removed_from_room(room_id, how, mine.sender)
+        log.warning("%s", text)
+        self._tell_admins(f"removed:{room_id}:{mine.event_id}", text)
+
+    def _tell_admins(self, cause: str, text: str) -> None:
+        self.state.enqueue(
+            Outgoing(txn_id(cause, index), admin, notice_content(text), to_member=True)
+            for index, admin in enumerate(sorted(self.config.admins))
+            if not self.rooms.unreachable(admin)
+        )
+
+    async def _take_off(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        """Redact a refused ballot's reaction, as Discord takes one off; only where
+        Junto has the power to, and it says once per room where it hasn't."""
+        levels = room.power_levels
+        if not levels.can_user_redact(self.client.user_id):
+            if room.room_id not in self._cannot_redact:
+                self._cannot_redact.add(room.room_id)
+                log.warning("%s", wording.cannot_redact(room.room_id))
+            return
+        redacted = await self._call(
+            "taking a refused ballot off",
+            lambda: self.client.room_redact(room.room_id, event.event_id, reason="not a ballot"),
+        )
+        if isinstance(redacted, ErrorResponse):
+            log.info("could not redact %s: %s", event.event_id, redacted)
+            return
+        self.state.forget_reaction(event.event_id)
+
     # Reactions.
 
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
@@ -629,6 +794,8 @@ class MatrixBot:
         self.state.remember_reaction(
             event.event_id, StoredReaction(room.room_id, event.reacts_to, event.key, event.sender)
         )
+        if outcome.refused:
+            await self._take_off(room, event)
         await self._answer_reaction(
             outcome, f"{PLATFORM}:{event.event_id}", room, event.reacts_to, event.sender
         )
@@ -664,22 +831,53 @@ class MatrixBot:
         self, outcome: Outcome, key: str, room: MatrixRoom, target: str, sender: str
     ) -> None:
         reply = outcome.reply
+        messages: list[Outgoing] = []
         if reply.private:
-            # A ballot's answer is for the voter alone, in their direct room.
-            text = self._render(reply, outcome.actor_timezone)
-            messages = [Outgoing(txn_id(key, 0), sender, notice_content(text), to_member=True)]
+            # A ballot's answer is for the voter alone, in their direct room (when they
+            # declined it, they learn no more than the room shows).
+            if not self.rooms.unreachable(sender):
+                text = self._render(reply, outcome.actor_timezone)
+                messages = self._parts(txn_id(key, 0), sender, text, to_member=True)
         else:
             text = self._render(reply, outcome.community_timezone)
-            content = notice_content(text, names=self.rooms.names(room.room_id), in_reply_to=target)
-            messages = [Outgoing(txn_id(key, 0), room.room_id, content)]
-        messages += self._notice_messages(outcome.notices, key, start=1)
+            messages = self._parts(
+                txn_id(key, 0),
+                room.room_id,
+                text,
+                names=self.rooms.names(room.room_id),
+                in_reply_to=target,
+            )
+        messages += await self._notice_messages(outcome.notices, key, start=1)
         self.state.enqueue(messages)
         await self.flush()
 
     # Notices from due work.
 
-    async def deliver(self, notices: Sequence[Notice]) -> None:
-        """Send notices (reminders, reviews, nudges); raises when they could not all go."""
+    def _ours(self, notice: Notice) -> bool:
+        # A notice from before notices named their community is this bot's own.
+        return notice.community in (None, self.config.community)
+
+    async def deliver(self, notices: Sequence[Notice]) -> list[Notice]:
+        """Send notices (reminders, reviews, nudges) of this bot's community; those left
+        for others: another community's (its own bot sends them) and other platforms'.
+
+        Once written to the adapter's outbox a message is this bot's to send: the
+        outbox survives restarts and sends each message once, so a homeserver out of
+        reach leaves it queued there rather than handing the batch back."""
+        left: list[Notice] = []
+        mine: list[Notice] = []
+        for notice in notices:
+            if not self._ours(notice):
+                left.append(notice)
+                continue
+            mine.append(notice)
+            others = [a for a in notice.addresses if a.platform != PLATFORM]
+            if others:
+                left.append(notice.only(others))
+        await self._deliver_mine(mine)
+        return left
+
+    async def _deliver_mine(self, notices: Sequence[Notice]) -> None:
         cause = hashlib.sha256(
             json.dumps(
                 [[n.reply.to_json(), [astuple(a) for a in n.addresses]] for n in notices],
@@ -688,13 +886,16 @@ class MatrixBot:
             ).encode()
         ).hexdigest()
         # The same batch delivered again gets the same transaction ids.
-        messages = self._notice_messages(notices, f"notices:{cause}")
+        messages = await self._notice_messages(notices, f"notices:{cause}")
         if not messages:
             return
         self.state.enqueue(messages)
-        await self.flush()
-        for notice in notices:
-            await self._circle_notice(notice)
+        try:
+            await self.flush()
+            for notice in notices:
+                await self._circle_notice(notice)
+        except TransportError:
+            log.info("the homeserver is out of reach; %d notices stay queued", len(messages))
 
     async def run_due(self) -> None:
         """Run whatever fell due by the core's clock and deliver its notices."""

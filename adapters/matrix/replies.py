@@ -9,6 +9,7 @@ breaks, `code`, mentions), with known members shown as pills.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Mapping
 from html.parser import HTMLParser
@@ -170,3 +171,68 @@ def notice_content(
     # Explicit mentions: without them, a client may ping everyone a pill names.
     content["m.mentions"] = {"user_ids": sorted(set(mentions))} if mentions else {}
     return content
+
+
+# Matrix caps an event at 65,536 bytes of JSON (signatures and hashes included). An
+# encrypted one carries its content as JSON with non-ASCII escaped (up to six bytes a
+# character), encrypted and base64'd (a third more); measured that escaped way, a
+# notice's content stays below the cap either way.
+MAX_CONTENT_BYTES = 40_000
+# Text per event before it is measured: the HTML body roughly doubles it.
+MAX_TEXT_BYTES = 12_000
+
+
+def content_size(content: Mapping[str, Any]) -> int:
+    """The content's size as JSON with non-ASCII escaped, as it is encrypted."""
+    return len(json.dumps(content, separators=(",", ":")).encode())
+
+
+def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """Pieces of at most `limit` UTF-8 bytes, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line.encode()) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            cut = len(line.encode()[:limit].decode(errors="ignore"))
+            pieces.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if current and len(candidate.encode()) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def notice_contents(
+    text: str,
+    *,
+    names: Mapping[str, str] | None = None,
+    in_reply_to: str | None = None,
+    mentions: list[str] | None = None,
+    limit: int = MAX_TEXT_BYTES,
+) -> list[dict[str, Any]]:
+    """One m.notice, or several in order when the text is too long for one event."""
+    contents: list[dict[str, Any]] = []
+    for piece in split_text(text, limit):
+        content = notice_content(piece, names=names, in_reply_to=in_reply_to, mentions=mentions)
+        if content_size(content) > MAX_CONTENT_BYTES and limit > 1000:
+            # Markup made it too heavy: the piece is cut finer.
+            contents.extend(
+                notice_contents(
+                    piece,
+                    names=names,
+                    in_reply_to=in_reply_to,
+                    mentions=mentions,
+                    limit=limit // 2,
+                )
+            )
+        else:
+            contents.append(content)
+    return contents

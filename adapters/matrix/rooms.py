@@ -1,14 +1,20 @@
 """Which rooms Junto serves, direct rooms with members, and circle rooms.
 
 Served rooms are those the config names, the rooms of any space it names,
-the circle rooms Junto made, and each member's direct room. Invites to any
+the circle rooms Junto made, each member's direct room, and the room that
+replaces any of these when it is upgraded (m.room.tombstone). Invites to any
 other room are declined, except a direct room a member of a served room opens
 with Junto.
+
+A member who declines the direct room Junto opens is not invited again for
+`DECLINED_FOR`: private answers are then only pointed at in the room they were
+asked in, without their content, until the member opens a direct chat themselves.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,6 +36,8 @@ from bot.core import CommunitySpec, Core
 log = logging.getLogger("junto.matrix")
 
 SPACE = "m.space"
+# How long a declined direct room keeps Junto from inviting the member again.
+DECLINED_FOR = 6 * 3600.0
 
 
 class Rooms:
@@ -47,6 +55,7 @@ class Rooms:
         self._call = call
         self.configured: list[str] = []
         self._aliases: dict[str, str] = {}
+        self.declined_for = DECLINED_FOR
 
     async def resolve(self) -> None:
         """Room ids for the configured rooms; an alias is looked up once."""
@@ -62,7 +71,26 @@ class Rooms:
                     continue
                 self._aliases[room] = found.room_id
             resolved.append(self._aliases[room])
-        self.configured = resolved
+        self.configured = [self.current(r) for r in resolved]
+
+    def current(self, room_id: str) -> str:
+        """The room now standing for this one, following upgrades."""
+        seen = {room_id}
+        while (newer := self.state.replacement(room_id)) is not None and newer not in seen:
+            seen.add(newer)
+            room_id = newer
+        return room_id
+
+    def replace(self, old: str, new: str) -> None:
+        """An upgrade: the new room is served wherever the old one was."""
+        self.state.set_replacement(old, new)
+        self.configured = [new if r == old else r for r in self.configured]
+        user = self.state.direct_user(old)
+        if user is not None:
+            self.state.set_direct_room(user, new)
+        circle = self.state.circle_of_room(old)
+        if circle is not None:
+            self.state.set_circle_room(circle, new)
 
     async def _resolve_alias(self, alias: str) -> Any:
         return await self._call(f"resolving {alias}", lambda: self.client.room_resolve_alias(alias))
@@ -75,7 +103,7 @@ class Rooms:
     def serves(self, room_id: str) -> bool:
         if room_id in self.configured or self.is_direct(room_id):
             return True
-        if room_id in self.state.circle_rooms():
+        if room_id in self.state.circle_rooms() or self.state.replaced_by(room_id) is not None:
             return True
         return any(room_id in self._children(space) for space in self.spaces())
 
@@ -134,8 +162,11 @@ class Rooms:
             await self._join(room_id)
             return
         if direct and inviter is not None and self.is_member_somewhere(inviter):
-            if await self._join(room_id) and self.state.direct_room(inviter) is None:
+            if await self._join(room_id) and (
+                self.state.direct_room(inviter) is None or self.unreachable(inviter)
+            ):
                 self.state.set_direct_room(inviter, room_id)
+                self.state.set_unreachable(inviter, None)
             return
         log.info(
             "declining an invite to %s from %s: not a room this community uses", room_id, inviter
@@ -149,12 +180,24 @@ class Rooms:
             return False
         return True
 
-    def member_left(self, room_id: str, user_id: str) -> bool:
-        """A member left their direct room: the next private reply opens a new one."""
+    async def join_replacement(self, room_id: str) -> bool:
+        """Join the room replacing a served one (it may need an invite first)."""
+        return await self._join(room_id)
+
+    def member_left(self, room_id: str, user_id: str, *, declined: bool = False) -> bool:
+        """A member left their direct room: the next private reply opens a new one; one
+        who declined it is not invited again for a while."""
         if self.state.direct_user(room_id) != user_id:
             return False
         self.state.forget_direct_room(room_id)
+        if declined:
+            self.state.set_unreachable(user_id, time.time() + self.declined_for)
         return True
+
+    def unreachable(self, user_id: str) -> bool:
+        """The member declined Junto's direct room lately, and opened none since."""
+        until = self.state.unreachable_until(user_id)
+        return until is not None and until > time.time()
 
     # Direct rooms.
 
@@ -163,6 +206,8 @@ class Rooms:
         found = self.state.direct_room(user_id)
         if found is not None:
             return found
+        if self.unreachable(user_id):
+            raise RoomError(f"{user_id} declined Junto's direct room")
         created = await self._call(
             f"opening a direct room with {user_id}",
             lambda: self.client.room_create(

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS reactions (
     emoji TEXT NOT NULL,
     sender TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS unreachable (user_id TEXT PRIMARY KEY, until REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS replaced_rooms (room_id TEXT PRIMARY KEY, replacement TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     txn_id TEXT NOT NULL UNIQUE,
@@ -157,6 +159,61 @@ class AdapterState:
 
     def forget_direct_room(self, room_id: str) -> None:
         self._db.execute("DELETE FROM direct_rooms WHERE room_id = ?", (room_id,))
+
+    # Members who declined the direct room: not invited again until `until` (epoch s).
+
+    def unreachable_until(self, user_id: str) -> float | None:
+        row = self._db.execute(
+            "SELECT until FROM unreachable WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        return float(row[0]) if row else None
+
+    def set_unreachable(self, user_id: str, until: float | None) -> None:
+        if until is None:
+            self._db.execute("DELETE FROM unreachable WHERE user_id = ?", (user_id,))
+        else:
+            self._db.execute(
+                "INSERT INTO unreachable (user_id, until) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET until = excluded.until",
+                (user_id, until),
+            )
+
+    # Rooms upgraded (tombstoned) and the room that replaces each.
+
+    def replacement(self, room_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT replacement FROM replaced_rooms WHERE room_id = ?", (room_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def replaced_by(self, replacement: str) -> str | None:
+        row = self._db.execute(
+            "SELECT room_id FROM replaced_rooms WHERE replacement = ?", (replacement,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_replacement(self, room_id: str, replacement: str) -> None:
+        self._db.execute(
+            "INSERT INTO replaced_rooms (room_id, replacement) VALUES (?, ?) "
+            "ON CONFLICT (room_id) DO UPDATE SET replacement = excluded.replacement",
+            (room_id, replacement),
+        )
+
+    def forget_circle_room(self, room_id: str) -> str | None:
+        """Forget a circle's room; the circle's name, if it had that room."""
+        row = self._db.execute(
+            "SELECT circle FROM circle_rooms WHERE room_id = ?", (room_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        self._db.execute("DELETE FROM circle_rooms WHERE room_id = ?", (room_id,))
+        return str(row[0])
+
+    def circle_of_room(self, room_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT circle FROM circle_rooms WHERE room_id = ?", (room_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def circle_room(self, circle: str) -> str | None:
         row = self._db.execute(

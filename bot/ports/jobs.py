@@ -61,7 +61,17 @@ class JobRepository(Protocol):
 
     async def mark_done(self, job_id: int, owner: str, now: datetime) -> bool: ...
 
-    async def retry(self, job_id: int, owner: str, due_at: datetime, error: str) -> None: ...
+    async def retry(
+        self,
+        job_id: int,
+        owner: str,
+        due_at: datetime,
+        error: str,
+        *,
+        outbox: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Try again at `due_at`; with `outbox`, only these notices are left to deliver."""
+        ...
 
     async def fail(self, job_id: int, owner: str, now: datetime, error: str) -> None: ...
 

@@ -472,7 +472,8 @@ async def _expire_one(
         open_ = [b for b in bundles if b.status == rules.ESCROWED]
         notices = await _refund(uow, ledger, agreement, open_, now)
         await uow.agreements.set_status(agreement.id, rules.COMPLETED)
-        result = [await address(uow, settings.timezone, n) for n in notices]
+        slug = (await uow.jobs.community(community_id)).slug
+        result = [await address(uow, settings.timezone, n, slug) for n in notices]
         await uow.commit()
         return result
 

@@ -332,7 +332,8 @@ async def _end_one(
             notices.append(Notice(Reply("auction.unsold_seller", params), auction.seller_id))
             for bidder in sorted({b.bidder_id for b in bids}):
                 notices.append(Notice(Reply("auction.unsold_bidder", params), bidder))
-        result = [await address(uow, settings.timezone, n) for n in notices]
+        slug = (await uow.jobs.community(community_id)).slug
+        result = [await address(uow, settings.timezone, n, slug) for n in notices]
         await uow.commit()
         return result
 

@@ -199,6 +199,19 @@ async def move_place(
     return True
 
 
+async def replace_place(
+    uow: UnitOfWork, community_id: int, platform: str, old: str, new: str
+) -> int:
+    """Every circle whose place on a platform was `old` now has `new` (a room that was
+    upgraded, say); how many moved."""
+    moved = 0
+    for circle in await uow.circles.all(community_id):
+        if (platform, old) in await uow.circles.places(circle.id):
+            await uow.circles.set_place(circle.id, platform, new)
+            moved += 1
+    return moved
+
+
 async def add_lead(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     circle = await load(ctx, args["name"], lock=True)
     seats = await ctx.uow.circles.seats(circle.id)

@@ -36,6 +36,34 @@ async def fallback_place(
     return None
 
 
+async def circle_place(
+    uow: UnitOfWork, community_id: int, circle_name: str, platform: str
+) -> str | None:
+    """Where a circle's notices and reviews go on a platform, if it has a place there."""
+    circle = await uow.circles.by_name(community_id, circle_name)
+    if circle is None:
+        return None
+    return next((p for where, p in await uow.circles.places(circle.id) if where == platform), None)
+
+
+async def circle_leads(
+    uow: UnitOfWork, community_id: int, circle_id: int, platform: str
+) -> list[str]:
+    """The platform ids of a circle's leads, who are told when its place can't be used."""
+    circle = await uow.circles.get(circle_id)
+    if circle.community_id != community_id:
+        return []
+    found: list[str] = []
+    for seat in await uow.circles.seats(circle_id):
+        if seat.lead and not seat.waiting:
+            found.extend(
+                external
+                for where, external in await uow.members.identities(seat.member_id)
+                if where == platform
+            )
+    return found
+
+
 @dataclass(frozen=True)
 class EventView:
     """An event as a calendar elsewhere shows it."""

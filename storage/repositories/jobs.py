@@ -136,11 +136,31 @@ class SqlJobs(Repository):
         )
         return int(result.rowcount) == 1
 
-    async def retry(self, job_id: int, owner: str, due_at: datetime, error: str) -> None:
+    async def retry(
+        self,
+        job_id: int,
+        owner: str,
+        due_at: datetime,
+        error: str,
+        *,
+        outbox: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "due_at": due_at,
+            "lease_owner": None,
+            "lease_until": None,
+            "last_error": error[:2000],
+        }
+        if outbox is not None:
+            values["outbox"] = [dict(n) for n in outbox]
         await self._exec(
             update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.done_at.is_(None))
-            .values(due_at=due_at, lease_owner=None, lease_until=None, last_error=error[:2000])
+            .where(
+                jobs.c.id == job_id,
+                jobs.c.lease_owner == owner,
+                jobs.c.done_at.is_(None),
+            )
+            .values(**values)
         )
 
     async def fail(self, job_id: int, owner: str, now: datetime, error: str) -> None:

@@ -218,6 +218,51 @@ async def test_a_failed_delivery_is_retried_with_backoff_without_rerunning(
     assert row.done_at == clock.now() and row.attempts == 3
 
 
+async def test_a_retry_delivers_only_what_did_not_go_and_the_notices_keep_their_community(
+    community: Community, app: App
+) -> None:
+    for name in ("bob", "carol", "dave"):
+        await community.ok(name, "!profile show")
+    async with SqlUnitOfWork(app.engine) as uow:
+        found = await uow.communities.get_or_create("test", "test", START)
+        members = [(await uow.members.by_name(found.id, n))[0] for n in ("bob", "carol", "dave")]
+        await uow.jobs.add(found.id, KIND, START, {}, START)
+        await uow.commit()
+
+    async def tell_all(ctx: JobCtx, payload: Mapping[str, Any]) -> None:
+        for member in members:
+            ctx.tell_member(member.id, Reply("review.withdrawn", {"number": 7}))
+
+    sent: list[list[str]] = []
+    failing = {"carol"}
+
+    async def deliver(notices: Sequence[Notice]) -> list[Notice]:
+        """Sends to all but those failing; returns those left."""
+        assert {n.community for n in notices} == {"test"}
+        went, left = [], []
+        for notice in notices:
+            for address in notice.addresses:
+                if address.external_id in failing:
+                    left.append(notice.only([address]))
+                else:
+                    went.append(address.external_id)
+        sent.append(went)
+        return left
+
+    clock = ManualClock(START)
+    jobs_runner = runner(app.engine, clock, tell_all, backoff=timedelta(seconds=30))
+    await jobs_runner.run_due(deliver)
+    (row,) = await job_rows(app.engine)
+    assert row.done_at is None and "1 of its deliveries did not go" in row.last_error
+    assert [n["addresses"][0][2] for n in row.outbox] == ["carol"]
+    failing.clear()
+    clock.advance(timedelta(seconds=30))
+    await jobs_runner.run_due(deliver)
+    assert sent == [["bob", "dave"], ["carol"]]  # nobody got it twice
+    (row,) = await job_rows(app.engine)
+    assert row.done_at == clock.now()
+
+
 async def test_a_failing_job_is_rolled_back_retried_and_finally_given_up(app: App) -> None:
     await scratch_table(app.engine)
     flaky_id, hopeless_id = await add_jobs(app.engine, 2)

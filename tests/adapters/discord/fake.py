@@ -15,15 +15,24 @@ Typical use::
 
 Sharding is honoured as far as a guild's events go only to the session whose
 ``[shard_id, num_shards]`` owns it (``(guild_id >> 22) % num_shards``).
-Deliberately out of scope: permission checks, voice, threads, presences, and any
-rate limit other than the ones a test asks for with ``rate_limit_next``.
+It enforces what Discord documents and the adapter relies on, so a request real
+Discord would refuse fails the test the same way: message limits (content, embeds
+and their 6000-character total, components, file count and size), a per-channel
+permission model (roles, channel overwrites, view/send/embed/attach/react/history,
+manage events, manage channels, manage messages), the three-second first answer
+and the fifteen-minute interaction token, the 100 scheduled-or-active events cap
+and event field lengths, the 50-channel category and 500-channel guild caps,
+per-route rate-limit buckets whose ``X-RateLimit-*`` headers let discord.py wait
+before it is refused, unknown emoji, and events a bot can't see (a channel it
+can't view sends it no reactions). Embed titles holding markup Discord would show
+raw are recorded in ``raw_markup``. Deliberately out of scope: voice, threads,
+presences, and the global rate limit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import hashlib
 import json
 import math
@@ -34,7 +43,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 import discord
@@ -46,6 +55,7 @@ from aiohttp import WSMsgType, web
 __all__ = [
     "ApiError",
     "CallbackAttempt",
+    "FailureRule",
     "FakeDiscord",
     "FakeInteraction",
     "GatewayConnection",
@@ -89,8 +99,68 @@ BOT_ROLE_PERMISSIONS: Final = (
     | (1 << 44)  # create events
 )
 
+DM_PERMISSIONS: Final = (
+    (1 << 6)  # add reactions
+    | (1 << 10)  # view channel
+    | (1 << 11)  # send messages
+    | (1 << 14)  # embed links
+    | (1 << 15)  # attach files
+    | (1 << 16)  # read message history
+)
+
 EPHEMERAL: Final = 1 << 6
 LOADING: Final = 1 << 7
+
+
+class Permission:
+    """Permission bits the fake checks (Discord's "Permissions" topic)."""
+
+    MANAGE_CHANNELS: Final = 1 << 4
+    MANAGE_GUILD: Final = 1 << 5
+    ADD_REACTIONS: Final = 1 << 6
+    VIEW_CHANNEL: Final = 1 << 10
+    SEND_MESSAGES: Final = 1 << 11
+    SEND_TTS: Final = 1 << 12
+    MANAGE_MESSAGES: Final = 1 << 13
+    EMBED_LINKS: Final = 1 << 14
+    ATTACH_FILES: Final = 1 << 15
+    READ_MESSAGE_HISTORY: Final = 1 << 16
+    MENTION_EVERYONE: Final = 1 << 17
+    MANAGE_EVENTS: Final = 1 << 33
+    CREATE_EVENTS: Final = 1 << 44
+
+
+# Discord's documented limits.
+MAX_CONTENT: Final = 2000
+MAX_EMBEDS: Final = 10
+MAX_EMBED_TITLE: Final = 256
+MAX_EMBED_DESCRIPTION: Final = 4096
+MAX_EMBED_FIELDS: Final = 25
+MAX_FIELD_NAME: Final = 256
+MAX_FIELD_VALUE: Final = 1024
+MAX_FOOTER: Final = 2048
+MAX_AUTHOR: Final = 256
+MAX_EMBEDS_TOTAL: Final = 6000
+MAX_ACTION_ROWS: Final = 5
+MAX_ROW_BUTTONS: Final = 5
+MAX_CUSTOM_ID: Final = 100
+MAX_BUTTON_LABEL: Final = 80
+MAX_FILES: Final = 10
+DEFAULT_UPLOAD_LIMIT: Final = 10 * 1024 * 1024
+MAX_REACTIONS: Final = 20
+MAX_SCHEDULED_EVENTS: Final = 100
+MAX_EVENT_NAME: Final = 100
+MAX_EVENT_DESCRIPTION: Final = 1000
+MAX_EVENT_LOCATION: Final = 100
+MAX_CATEGORY_CHANNELS: Final = 50
+MAX_GUILD_CHANNELS: Final = 500
+INTERACTION_TOKEN_LIFE: Final = 15 * 60.0
+# Every route's bucket unless a test sets one: roomy, so only bursts meet it.
+DEFAULT_BUCKET: Final = (50, 1.0)
+# Markup Discord renders in content and descriptions but shows as typed in a title.
+_TITLE_MARKUP = re.compile(
+    r"<(?:t:-?\d+|@[!&]?\d+|#\d+|a?:\w+:\d+)|\*\*|__|~~|\|\||`|\[[^\]]+\]\(https?://"
+)
 
 
 class Intents:
@@ -178,6 +248,29 @@ class RateLimitRule:
 
     def matches(self, method: str, path: str) -> bool:
         return self.remaining > 0 and self.method == method and bool(self.pattern.search(path))
+
+
+@dataclass
+class FailureRule:
+    """Pending error answers (a 503, say) for requests matching ``method`` and ``pattern``."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    remaining: int
+    body: Json | None = None
+    hits: list[float] = field(default_factory=list)
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.remaining > 0 and self.method == method and bool(self.pattern.search(path))
+
+
+@dataclass
+class _Bucket:
+    limit: int
+    per: float
+    count: int = 0
+    reset_at: float = 0.0
 
 
 @dataclass
@@ -365,6 +458,13 @@ class _Route:
         self.bucket = hashlib.sha1(f"{self.method} {self.template}".encode()).hexdigest()[:16]
 
 
+def _clone(data: T) -> T:
+    """A deep copy of JSON-shaped data; a JSON round trip is several times quicker than
+    copy.deepcopy, and the fake copies every message it renders."""
+    copied: T = json.loads(json.dumps(data))
+    return copied
+
+
 def _json_response(
     data: Any, *, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> web.Response:
@@ -462,10 +562,25 @@ class FakeDiscord:
         self.global_commands: list[Json] = []
         self.guild_commands: dict[int, list[Json]] = {}
         self.interactions: dict[int, FakeInteraction] = {}
+        self._by_token: dict[str, FakeInteraction] = {}
         self.callbacks: list[CallbackAttempt] = []
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[tuple[str, str]] = []
         self.rate_limit_rules: list[RateLimitRule] = []
+        self.failure_rules: list[FailureRule] = []
+        # Embed titles holding markup Discord shows raw: (message id, title).
+        self.raw_markup: list[tuple[int, str]] = []
+        # The most a file may weigh (the interaction's attachment_size_limit too).
+        self.upload_limit = DEFAULT_UPLOAD_LIMIT
+        self.interaction_token_life = INTERACTION_TOKEN_LIFE
+        # Rate-limit buckets: a route template -> (requests, per seconds); others get
+        # DEFAULT_BUCKET. Each top-level resource (channel, guild, webhook) has its own.
+        self.bucket_limits: dict[str, tuple[int, float]] = {}
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        # 429s a bucket gave (not those asked for with rate_limit_next).
+        self.bucket_refusals: list[RecordedRequest] = []
+        # Super reactions, kept apart from normal ones as Discord counts them.
+        self.burst_reactions: dict[tuple[int, str], list[int]] = {}
         self.gateway_connections: list[GatewayConnection] = []
         self.gateway_received: list[Json] = []
         self.suppressed_events: list[tuple[str, Json]] = []
@@ -640,6 +755,31 @@ class FakeDiscord:
             first, timeout=timeout, what=f"a callback for interaction {interaction_id}"
         )
 
+    async def wait_for_answer(
+        self,
+        interaction: FakeInteraction,
+        timeout: float = 2.0,  # noqa: ASYNC109
+    ) -> Json:
+        """What the member finally reads: the data of an immediate answer (type 4), or,
+        after a deferral, the message that replaced "thinking…" (the loading message
+        filled in, or a followup of its own)."""
+        callback = await self.wait_for_callback(interaction, timeout=timeout)
+        if callback.type != 5:
+            return dict(callback.data or {})
+
+        def final() -> Json | None:
+            for message_id in reversed(interaction.followup_message_ids):
+                if message_id in self.messages:
+                    return self.render_message(message_id)
+            original = interaction.original_message_id
+            if original in self.messages and not self.messages[original or 0]["flags"] & LOADING:
+                return self.render_message(original or 0)
+            return None
+
+        return await self.wait_until(
+            final, timeout=timeout, what=f"the answer to interaction {interaction.id}"
+        )
+
     async def wait_for_identify(self, timeout: float = 2.0) -> None:  # noqa: ASYNC109
         await self.wait_until(lambda: self.identify_count > 0, timeout=timeout, what="IDENTIFY")
 
@@ -812,13 +952,13 @@ class FakeDiscord:
 
     def user(self, user_id: int) -> Json:
         try:
-            return copy.deepcopy(self.users[user_id])
+            return _clone(self.users[user_id])
         except KeyError:
             raise _not_found(10013, "User") from None
 
     def member(self, guild_id: int, user_id: int, *, with_user: bool = True) -> Json:
         try:
-            member = copy.deepcopy(self.members[(guild_id, user_id)])
+            member = _clone(self.members[(guild_id, user_id)])
         except KeyError:
             raise _not_found(10007, "Member") from None
         if with_user:
@@ -836,18 +976,100 @@ class FakeDiscord:
                 value |= int(role["permissions"])
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
 
+    def channel_permissions(self, channel_id: int, user_id: int) -> int:
+        """A user's permissions in a channel, worked out in Discord's order: the guild's
+        roles, then the channel's overwrites for @everyone, for the user's roles, and
+        for the user. Without View Channel nothing else counts; without Send Messages
+        neither do embeds, files or mentioning everyone."""
+        channel = self._channel(channel_id)
+        if channel.get("guild_id") is None:
+            return DM_PERMISSIONS
+        guild_id = int(channel["guild_id"])
+        value = self.permissions(guild_id, user_id)
+        if value == ALL_PERMISSIONS:
+            return value
+        overwrites = {str(o["id"]): o for o in channel.get("permission_overwrites") or []}
+
+        def apply(value: int, overwrite: Json | None) -> int:
+            if overwrite is None:
+                return value
+            return (value & ~int(overwrite.get("deny", 0))) | int(overwrite.get("allow", 0))
+
+        value = apply(value, overwrites.get(str(guild_id)))
+        allow = deny = 0
+        for role_id in self.members[(guild_id, user_id)]["roles"]:
+            overwrite = overwrites.get(str(role_id))
+            if overwrite is not None and int(overwrite.get("type", 0)) == 0:
+                allow |= int(overwrite.get("allow", 0))
+                deny |= int(overwrite.get("deny", 0))
+        value = (value & ~deny) | allow
+        member = overwrites.get(str(user_id))
+        if member is not None and int(member.get("type", 0)) == 1:
+            value = apply(value, member)
+        if not value & Permission.VIEW_CHANNEL:
+            return 0
+        if not value & Permission.SEND_MESSAGES:
+            value &= ~(
+                Permission.EMBED_LINKS
+                | Permission.ATTACH_FILES
+                | Permission.MENTION_EVERYONE
+                | Permission.SEND_TTS
+            )
+        return value
+
+    def set_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Set a channel's permission overwrite for a role or a member (before the
+        client connects; afterwards use ``update_overwrite`` so it hears of it)."""
+        channel = self._channel(channel_id)
+        guild_id = int(channel["guild_id"])
+        kind = 0 if target_id in self.roles.get(guild_id, {}) else 1
+        kept = [o for o in channel["permission_overwrites"] if o["id"] != str(target_id)]
+        kept.append({"id": str(target_id), "type": kind, "allow": str(allow), "deny": str(deny)})
+        channel["permission_overwrites"] = kept
+
+    def deny_bot(self, channel_id: int, permissions: int) -> None:
+        """Take permissions from the bot in one channel, as an admin's overwrite does."""
+        self.set_overwrite(channel_id, self.bot_id, deny=permissions)
+
+    async def update_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        self.set_overwrite(channel_id, target_id, allow=allow, deny=deny)
+        await self._broadcast("CHANNEL_UPDATE", _clone(self.channels[channel_id]), Intents.GUILDS)
+
+    def bot_sees(self, channel_id: int) -> bool:
+        """Whether the bot can view a channel: Discord sends it nothing from one it can't."""
+        return bool(self.channel_permissions(channel_id, self.bot_id) & Permission.VIEW_CHANNEL)
+
+    def _require(self, channel_id: int, *needed: int) -> None:
+        """Refuse as Discord does: 50001 without View Channel, 50013 for anything else."""
+        have = self.channel_permissions(channel_id, self.bot_id)
+        if not have & Permission.VIEW_CHANNEL:
+            raise ApiError(403, 50001, "Missing Access")
+        for bit in needed:
+            if not have & bit:
+                raise ApiError(403, 50013, "Missing Permissions")
+
+    def _require_guild(self, guild_id: int, *any_of: int) -> None:
+        """A guild-wide permission (Manage Channels, Manage Events): one of `any_of`."""
+        have = self.permissions(guild_id, self.bot_id)
+        if not any(have & bit for bit in any_of):
+            raise ApiError(403, 50013, "Missing Permissions")
+
     def _guild_create(self, guild_id: int) -> Json:
-        guild = copy.deepcopy(self.guilds[guild_id])
+        guild = _clone(self.guilds[guild_id])
         channels = []
         for channel in self.channels.values():
             if channel.get("guild_id") == str(guild_id):
-                rendered = copy.deepcopy(channel)
+                rendered = _clone(channel)
                 # GUILD_CREATE channels omit guild_id; the client fills it in.
                 rendered.pop("guild_id")
                 channels.append(rendered)
         member_count = sum(1 for gid, _ in self.members if gid == guild_id)
         guild.update(
-            roles=[copy.deepcopy(role) for role in self.roles[guild_id].values()],
+            roles=[_clone(role) for role in self.roles[guild_id].values()],
             joined_at=self.members[(guild_id, self.bot_id)]["joined_at"],
             large=member_count >= 250,
             unavailable=False,
@@ -861,7 +1083,7 @@ class FakeDiscord:
             presences=[],
             stage_instances=[],
             guild_scheduled_events=[
-                copy.deepcopy(event)
+                _clone(event)
                 for event in self.scheduled_events.values()
                 if event["guild_id"] == str(guild_id)
             ],
@@ -870,29 +1092,35 @@ class FakeDiscord:
         return guild
 
     def _rest_guild(self, guild_id: int) -> Json:
-        guild = copy.deepcopy(self.guilds[guild_id])
-        guild["roles"] = [copy.deepcopy(role) for role in self.roles[guild_id].values()]
+        guild = _clone(self.guilds[guild_id])
+        guild["roles"] = [_clone(role) for role in self.roles[guild_id].values()]
         return guild
 
     def render_message(self, message_id: int) -> Json:
         """A stored message as REST returns it, including the reaction summary."""
         try:
-            message = copy.deepcopy(self.messages[message_id])
+            message = _clone(self.messages[message_id])
         except KeyError:
             raise _not_found(10008, "Message") from None
         reactions = []
-        for (mid, key), users in self.reactions.items():
-            if mid == message_id and users:
-                reactions.append(
-                    {
-                        "count": len(users),
-                        "count_details": {"burst": 0, "normal": len(users)},
-                        "me": self.bot_id in users,
-                        "me_burst": False,
-                        "burst_colors": [],
-                        "emoji": _partial_emoji(key),
-                    }
-                )
+        keys = [
+            k
+            for (mid, k), u in [*self.reactions.items(), *self.burst_reactions.items()]
+            if mid == message_id and u
+        ]
+        for key in dict.fromkeys(keys):
+            users = self.reactions.get((message_id, key), [])
+            bursts = self.burst_reactions.get((message_id, key), [])
+            reactions.append(
+                {
+                    "count": len(users) + len(bursts),
+                    "count_details": {"burst": len(bursts), "normal": len(users)},
+                    "me": self.bot_id in users,
+                    "me_burst": self.bot_id in bursts,
+                    "burst_colors": ["#ff0000"] if bursts else [],
+                    "emoji": _partial_emoji(key),
+                }
+            )
         if reactions:
             message["reactions"] = reactions
         return message
@@ -908,9 +1136,9 @@ class FakeDiscord:
     @property
     def commands(self) -> list[Json]:
         """Every registered application command, global ones first."""
-        result = [copy.deepcopy(c) for c in self.global_commands]
+        result = [_clone(c) for c in self.global_commands]
         for commands in self.guild_commands.values():
-            result.extend(copy.deepcopy(c) for c in commands)
+            result.extend(_clone(c) for c in commands)
         return result
 
     def _channel(self, channel_id: int) -> Json:
@@ -1166,7 +1394,7 @@ class FakeDiscord:
             raise RuntimeError(f"cannot dispatch {event}: no client has identified")
         delivered = 0
         for session in sessions:
-            payload = data(session.intents) if callable(data) else copy.deepcopy(data)
+            payload = data(session.intents) if callable(data) else _clone(data)
             if isinstance(payload, dict) and not session.owns(payload.get("guild_id")):
                 continue
             if intent is not None and not session.intents & intent:
@@ -1239,7 +1467,7 @@ class FakeDiscord:
             "version": 1,
             "locale": locale,
             "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": self.upload_limit,
         }
         if data is not None:
             payload["data"] = data
@@ -1249,8 +1477,8 @@ class FakeDiscord:
                 context=1,
                 user=self.user(user_id),
                 channel_id=str(channel_id),
-                channel=copy.deepcopy(self.channels[channel_id]),
-                app_permissions=str(EVERYONE_PERMISSIONS),
+                channel=_clone(self.channels[channel_id]),
+                app_permissions=str(DM_PERMISSIONS),
                 authorizing_integration_owners={"0": str(user_id)},
             )
         else:
@@ -1258,10 +1486,10 @@ class FakeDiscord:
             guild = self._guild(guild_id)
             if channel_id is None:
                 channel_id = int(guild["system_channel_id"])
-            channel = copy.deepcopy(self._channel(channel_id))
-            channel["permissions"] = str(self.permissions(guild_id, user_id))
+            channel = _clone(self._channel(channel_id))
+            channel["permissions"] = str(self.channel_permissions(channel_id, user_id))
             member = self.member(guild_id, user_id)
-            member["permissions"] = str(self.permissions(guild_id, user_id))
+            member["permissions"] = str(self.channel_permissions(channel_id, user_id))
             payload.update(
                 context=0,
                 guild_id=str(guild_id),
@@ -1270,7 +1498,7 @@ class FakeDiscord:
                 channel_id=str(channel_id),
                 channel=channel,
                 member=member,
-                app_permissions=str(self.permissions(guild_id, self.bot_id)),
+                app_permissions=str(self.channel_permissions(channel_id, self.bot_id)),
                 authorizing_integration_owners={"0": str(guild_id)},
             )
         if message is not None:
@@ -1283,6 +1511,7 @@ class FakeDiscord:
             created_at=asyncio.get_running_loop().time(),
         )
         self.interactions[interaction_id] = record
+        self._by_token[token] = record
         return record
 
     async def send_interaction(
@@ -1363,7 +1592,7 @@ class FakeDiscord:
                 resolved.setdefault("members", {})[str(snowflake)] = member
             return str(snowflake)
         if kind in (8, 9) and guild_id is not None and snowflake in self.roles.get(guild_id, {}):
-            role = copy.deepcopy(self.roles[guild_id][snowflake])
+            role = _clone(self.roles[guild_id][snowflake])
             resolved.setdefault("roles", {})[str(snowflake)] = role
             return str(snowflake)
         if kind == 7 and snowflake in self.channels:
@@ -1562,15 +1791,17 @@ class FakeDiscord:
             dm=guild_id is None,
         )
 
-    def _reaction_event(self, user_id: int, message: Json, key: str) -> Json:
+    def _reaction_event(
+        self, user_id: int, message: Json, key: str, *, burst: bool = False
+    ) -> Json:
         channel_id = int(message["channel_id"])
         data: Json = {
             "user_id": str(user_id),
             "channel_id": message["channel_id"],
             "message_id": message["id"],
             "emoji": _partial_emoji(key),
-            "burst": False,
-            "type": 0,
+            "burst": burst,
+            "type": 1 if burst else 0,
         }
         guild_id = self._channel_guild(channel_id)
         if guild_id is not None:
@@ -1582,37 +1813,73 @@ class FakeDiscord:
             return Intents.DIRECT_MESSAGE_REACTIONS
         return Intents.GUILD_MESSAGE_REACTIONS
 
+    async def _dispatch_seen(self, event: str, channel_id: int, data: Json) -> None:
+        """Dispatch an event about a channel, unless the bot can't view that channel:
+        then Discord sends it nothing, and the fake records it as suppressed."""
+        if self._channel_guild(channel_id) is not None and not self.bot_sees(channel_id):
+            self.suppressed_events.append((event, data))
+            self._notify()
+            return
+        await self.dispatch(event, data, intent=self._reaction_intent(channel_id))
+
     async def add_reaction(
-        self, user_id: int, channel_id: int, message_id: int, emoji: str
+        self, user_id: int, channel_id: int, message_id: int, emoji: str, *, burst: bool = False
     ) -> None:
-        """A user reacts to a stored message: MESSAGE_REACTION_ADD."""
+        """A user reacts to a stored message: MESSAGE_REACTION_ADD. ``burst`` is a super
+        reaction, counted apart from a normal one of the same emoji."""
         message = self._message_in(channel_id, message_id)
         key = _emoji_key(emoji)
-        users = self.reactions.setdefault((message_id, key), [])
+        store = self.burst_reactions if burst else self.reactions
+        users = store.setdefault((message_id, key), [])
         if user_id in users:
             return
         users.append(user_id)
-        data = self._reaction_event(user_id, message, key)
-        data.update(message_author_id=message["author"]["id"], burst_colors=[])
+        data = self._reaction_event(user_id, message, key, burst=burst)
+        data.update(
+            message_author_id=message["author"]["id"],
+            burst_colors=["#ff0000"] if burst else [],
+        )
         guild_id = self._channel_guild(channel_id)
         if guild_id is not None and (guild_id, user_id) in self.members:
             data["member"] = self.member(guild_id, user_id)
-        await self.dispatch("MESSAGE_REACTION_ADD", data, intent=self._reaction_intent(channel_id))
+        await self._dispatch_seen("MESSAGE_REACTION_ADD", channel_id, data)
 
     async def remove_reaction(
-        self, user_id: int, channel_id: int, message_id: int, emoji: str
+        self, user_id: int, channel_id: int, message_id: int, emoji: str, *, burst: bool = False
     ) -> None:
         """A user takes a reaction back: MESSAGE_REACTION_REMOVE."""
         message = self._message_in(channel_id, message_id)
         key = _emoji_key(emoji)
-        users = self.reactions.get((message_id, key), [])
+        store = self.burst_reactions if burst else self.reactions
+        users = store.get((message_id, key), [])
         if user_id not in users:
             return
         users.remove(user_id)
-        data = self._reaction_event(user_id, message, key)
-        await self.dispatch(
-            "MESSAGE_REACTION_REMOVE", data, intent=self._reaction_intent(channel_id)
-        )
+        data = self._reaction_event(user_id, message, key, burst=burst)
+        await self._dispatch_seen("MESSAGE_REACTION_REMOVE", channel_id, data)
+
+    async def clear_reactions(
+        self, channel_id: int, message_id: int, emoji: str | None = None
+    ) -> None:
+        """A moderator removes every reaction (MESSAGE_REACTION_REMOVE_ALL), or every
+        reaction of one emoji (MESSAGE_REACTION_REMOVE_EMOJI)."""
+        message = self._message_in(channel_id, message_id)
+        await self._clear(channel_id, message, None if emoji is None else _emoji_key(emoji))
+
+    async def _clear(self, channel_id: int, message: Json, key: str | None) -> None:
+        message_id = int(message["id"])
+        for store in (self.reactions, self.burst_reactions):
+            for found in [k for k in store if k[0] == message_id and key in (None, k[1])]:
+                del store[found]
+        data: Json = {"channel_id": message["channel_id"], "message_id": message["id"]}
+        guild_id = self._channel_guild(channel_id)
+        if guild_id is not None:
+            data["guild_id"] = str(guild_id)
+        if key is None:
+            await self._dispatch_seen("MESSAGE_REACTION_REMOVE_ALL", channel_id, data)
+        else:
+            data["emoji"] = _partial_emoji(key)
+            await self._dispatch_seen("MESSAGE_REACTION_REMOVE_EMOJI", channel_id, data)
 
     def store_message(
         self, channel_id: int, payload: Json, *, author_id: int | None = None
@@ -1662,6 +1929,15 @@ class FakeDiscord:
         self.rate_limit_rules.append(rule)
         return rule
 
+    def fail_next(
+        self, method: str, path_regex: str, status: int = 503, *, count: int = 1
+    ) -> FailureRule:
+        """Answer the next ``count`` matching requests with ``status`` (a server error by
+        default: discord.py raises at once on a 503, where it retries a 500 itself)."""
+        rule = FailureRule(method.upper(), re.compile(path_regex), status, count)
+        self.failure_rules.append(rule)
+        return rule
+
     def _ratelimit_headers(self, route: _Route | None) -> dict[str, str]:
         # Remaining never reaches zero, so discord.py never waits pre-emptively.
         headers = {
@@ -1674,6 +1950,56 @@ class FakeDiscord:
         if route is not None:
             headers["X-RateLimit-Bucket"] = route.bucket
         return headers
+
+    def _bucket_of(self, route: _Route, params: Mapping[str, str]) -> _Bucket:
+        # A bucket per route and top-level resource, as Discord counts them.
+        top = next(
+            (
+                f"{name}={params[name]}"
+                for name in ("channel_id", "guild_id", "interaction_id", "token")
+                if name in params
+            ),
+            "",
+        )
+        key = (route.template, top)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            limit, per = self.bucket_limits.get(route.template, DEFAULT_BUCKET)
+            bucket = self._buckets[key] = _Bucket(limit, per)
+        return bucket
+
+    def _take_from_bucket(
+        self, route: _Route, params: Mapping[str, str], record: RecordedRequest
+    ) -> web.Response | None:
+        """Count the request in its bucket; a 429 once the bucket is spent."""
+        bucket = self._bucket_of(route, params)
+        now = asyncio.get_running_loop().time()
+        if now >= bucket.reset_at:
+            bucket.count, bucket.reset_at = 0, now + bucket.per
+        if bucket.count >= bucket.limit:
+            self.bucket_refusals.append(record)
+            wait = max(bucket.reset_at - now, 0.001)
+            body = {"message": "You are being rate limited.", "retry_after": wait, "global": False}
+            headers = {
+                **self._bucket_headers(route, params),
+                "Retry-After": str(math.ceil(wait)),
+                "X-RateLimit-Scope": "user",
+            }
+            return _json_response(body, status=429, headers=headers)
+        bucket.count += 1
+        return None
+
+    def _bucket_headers(self, route: _Route, params: Mapping[str, str]) -> dict[str, str]:
+        bucket = self._bucket_of(route, params)
+        wait = max(bucket.reset_at - asyncio.get_running_loop().time(), 0.0)
+        return {
+            "X-RateLimit-Limit": str(bucket.limit),
+            "X-RateLimit-Remaining": str(max(bucket.limit - bucket.count, 0)),
+            "X-RateLimit-Reset": f"{time.time() + wait:.3f}",
+            "X-RateLimit-Reset-After": f"{wait:.3f}",
+            "X-RateLimit-Bucket": route.bucket,
+            "Via": "1.1 google",
+        }
 
     def _rate_limited(self, rule: RateLimitRule, route: _Route) -> web.Response:
         rule.remaining -= 1
@@ -1742,6 +2068,8 @@ class FakeDiscord:
             ("PUT", reaction + "/@me", self._put_own_reaction, True),
             ("DELETE", reaction + "/@me", self._delete_reaction, True),
             ("DELETE", reaction + "/{user_id}", self._delete_reaction, True),
+            ("DELETE", reaction, self._delete_emoji_reactions, True),
+            ("DELETE", message + "/reactions", self._delete_all_reactions, True),
             ("GET", "/guilds/{guild_id}", self._get_guild, True),
             ("GET", "/guilds/{guild_id}/channels", self._get_guild_channels, True),
             ("POST", "/guilds/{guild_id}/channels", self._create_channel, True),
@@ -1833,7 +2161,16 @@ class FakeDiscord:
         for rule in self.rate_limit_rules:
             if rule.matches(method, path):
                 return self._rate_limited(rule, route)
-        headers = self._ratelimit_headers(route)
+        refused = self._take_from_bucket(route, match.groupdict(), record)
+        if refused is not None:
+            return refused
+        for failure in self.failure_rules:
+            if failure.matches(method, path):
+                failure.remaining -= 1
+                failure.hits.append(asyncio.get_running_loop().time())
+                body = failure.body or {"message": "Service Unavailable", "code": 0}
+                return _json_response(body, status=failure.status)
+        headers = self._bucket_headers(route, match.groupdict())
         if route.auth and not self._token_ok(request.headers.get("Authorization", "")):
             return _json_response(
                 {"message": "401: Unauthorized", "code": 0}, status=401, headers=headers
@@ -1889,7 +2226,7 @@ class FakeDiscord:
         user_id = int(recipient)
         self.user(user_id)
         channel_id = self._dm_channel(user_id)
-        return 200, copy.deepcopy(self.channels[channel_id])
+        return 200, _clone(self.channels[channel_id])
 
     async def _get_application(self, call: _Call) -> _Result:
         return 200, {
@@ -1979,7 +2316,7 @@ class FakeDiscord:
         previous = next(
             (c for c in existing if c["name"] == payload["name"] and c.get("type", 1) == kind), None
         )
-        stored = copy.deepcopy(payload)
+        stored = _clone(payload)
         stored.update(
             id=previous["id"] if previous else str(self._next_id()),
             application_id=str(self.application_id),
@@ -1994,7 +2331,7 @@ class FakeDiscord:
         return stored
 
     async def _get_commands(self, call: _Call) -> _Result:
-        return 200, copy.deepcopy(self._command_list(call))
+        return 200, _clone(self._command_list(call))
 
     async def _put_commands(self, call: _Call) -> _Result:
         existing = self._command_list(call)
@@ -2006,7 +2343,7 @@ class FakeDiscord:
         stored = [self._store_command(command, existing, guild_id) for command in call.json]
         existing[:] = stored
         self._notify()
-        return 200, copy.deepcopy(stored)
+        return 200, _clone(stored)
 
     async def _post_command(self, call: _Call) -> _Result:
         existing = self._command_list(call)
@@ -2022,7 +2359,7 @@ class FakeDiscord:
             existing[index] = stored
             status = 200
         self._notify()
-        return status, copy.deepcopy(stored)
+        return status, _clone(stored)
 
     async def _delete_command(self, call: _Call) -> _Result:
         existing = self._command_list(call)
@@ -2165,10 +2502,14 @@ class FakeDiscord:
         if call.id("application_id") != self.application_id:
             raise _not_found(10015, "Webhook")
         token = call.params["token"]
-        record = next((r for r in self.interactions.values() if r.token == token), None)
+        record = self._by_token.get(token)
         # Followups only exist once the interaction has been acknowledged.
         if record is None or not record.acknowledged:
             raise _not_found(10015, "Webhook")
+        # The token lives fifteen minutes from the interaction, then stops working.
+        age = asyncio.get_running_loop().time() - record.created_at
+        if self.interaction_token_life is not None and age > self.interaction_token_life:
+            raise ApiError(401, 50027, "Invalid Webhook Token")
         return record
 
     def _webhook_message_id(self, record: FakeInteraction, ref: str) -> int:
@@ -2248,16 +2589,20 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST: messages
 
-    def _validate_message(self, payload: Json, files: Sequence[UploadedFile]) -> None:
+    def _validate_message(
+        self, payload: Json, files: Sequence[UploadedFile], *, edit: bool = False
+    ) -> None:
+        """Discord's limits on a message body; an edit checks only what it carries."""
         content = payload.get("content")
-        if content is not None and len(str(content)) > 2000:
+        if content is not None and len(str(content)) > MAX_CONTENT:
             raise _invalid_form(
-                ["content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."
+                ["content"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_CONTENT} or fewer in length."
             )
-        if len(payload.get("embeds") or []) > 10:
-            raise _invalid_form(
-                ["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length."
-            )
+        self._validate_embeds(payload.get("embeds") or [])
+        self._validate_components(payload.get("components") or [], int(payload.get("flags") or 0))
+        self._validate_files(files)
+        if edit:
+            return
         if not (
             content
             or payload.get("embeds")
@@ -2268,12 +2613,145 @@ class FakeDiscord:
         ):
             raise ApiError(400, 50006, "Cannot send an empty message")
 
+    def _validate_embeds(self, embeds: Sequence[Json]) -> None:
+        if len(embeds) > MAX_EMBEDS:
+            raise _invalid_form(
+                ["embeds"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length."
+            )
+        total = 0
+
+        def text(path: list[str | int], value: Any, limit: int) -> int:
+            if value is None:
+                return 0
+            if len(str(value)) > limit:
+                raise _invalid_form(
+                    path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length."
+                )
+            return len(str(value))
+
+        for index, embed in enumerate(embeds):
+            where: list[str | int] = ["embeds", index]
+            total += text([*where, "title"], embed.get("title"), MAX_EMBED_TITLE)
+            total += text([*where, "description"], embed.get("description"), MAX_EMBED_DESCRIPTION)
+            fields = embed.get("fields") or []
+            if len(fields) > MAX_EMBED_FIELDS:
+                raise _invalid_form(
+                    [*where, "fields"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    f"Must be {MAX_EMBED_FIELDS} or fewer in length.",
+                )
+            for number, item in enumerate(fields):
+                at: list[str | int] = [*where, "fields", number]
+                for key, limit in (("name", MAX_FIELD_NAME), ("value", MAX_FIELD_VALUE)):
+                    if not item.get(key):
+                        raise _invalid_form(
+                            [*at, key], "BASE_TYPE_REQUIRED", "This field is required"
+                        )
+                    total += text([*at, key], item[key], limit)
+            total += text(
+                [*where, "footer", "text"], (embed.get("footer") or {}).get("text"), MAX_FOOTER
+            )
+            total += text(
+                [*where, "author", "name"], (embed.get("author") or {}).get("name"), MAX_AUTHOR
+            )
+        if total > MAX_EMBEDS_TOTAL:
+            raise _invalid_form(
+                ["embeds"],
+                "MAX_EMBED_SIZE_EXCEEDED",
+                f"Embed size exceeds maximum size of {MAX_EMBEDS_TOTAL}",
+            )
+
+    def _validate_components(self, rows: Sequence[Json], flags: int) -> None:
+        if flags & (1 << 15):  # IS_COMPONENTS_V2 has its own layout rules, not modelled
+            return
+        if len(rows) > MAX_ACTION_ROWS:
+            raise _invalid_form(
+                ["components"],
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {MAX_ACTION_ROWS} or fewer in length.",
+            )
+        seen: set[str] = set()
+        for index, row in enumerate(rows):
+            where: list[str | int] = ["components", index]
+            if row.get("type") != 1:
+                raise _invalid_form(
+                    [*where, "type"], "UNION_TYPE_CHOICES", "Top-level components must be rows"
+                )
+            children = row.get("components") or []
+            if not children or len(children) > MAX_ROW_BUTTONS:
+                raise _invalid_form(
+                    [*where, "components"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    f"Must be between 1 and {MAX_ROW_BUTTONS} in length.",
+                )
+            selects = sum(1 for c in children if c.get("type") in (3, 5, 6, 7, 8))
+            if selects and len(children) > 1:
+                raise _invalid_form(
+                    [*where, "components"],
+                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                    "A select menu takes a whole row",
+                )
+            for number, child in enumerate(children):
+                at: list[str | int] = [*where, "components", number]
+                link = child.get("type") == 2 and child.get("style") == 5
+                custom_id = child.get("custom_id")
+                if link:
+                    if not child.get("url") or custom_id is not None:
+                        raise _invalid_form(
+                            [*at, "url"], "BUTTON_COMPONENT_URL_REQUIRED", "A link needs a url"
+                        )
+                elif child.get("type") == 2 and child.get("style") == 6:
+                    if not child.get("sku_id"):
+                        raise _invalid_form([*at, "sku_id"], "BASE_TYPE_REQUIRED", "Required")
+                else:
+                    if not isinstance(custom_id, str) or not 1 <= len(custom_id) <= MAX_CUSTOM_ID:
+                        raise _invalid_form(
+                            [*at, "custom_id"],
+                            "BASE_TYPE_BAD_LENGTH",
+                            f"Must be between 1 and {MAX_CUSTOM_ID} in length.",
+                        )
+                    if custom_id in seen:
+                        raise _invalid_form(
+                            [*at, "custom_id"],
+                            "COMPONENT_CUSTOM_ID_DUPLICATED",
+                            "Component custom id cannot be duplicated",
+                        )
+                    seen.add(custom_id)
+                label = child.get("label")
+                if label is not None and len(str(label)) > MAX_BUTTON_LABEL:
+                    raise _invalid_form(
+                        [*at, "label"],
+                        "BASE_TYPE_MAX_LENGTH",
+                        f"Must be {MAX_BUTTON_LABEL} or fewer in length.",
+                    )
+                if child.get("type") == 2 and not (label or child.get("emoji")):
+                    raise _invalid_form(
+                        [*at, "label"],
+                        "BUTTON_COMPONENT_INVALID",
+                        "A button needs a label or emoji",
+                    )
+
+    def _validate_files(self, files: Sequence[UploadedFile]) -> None:
+        if len(files) > MAX_FILES:
+            raise _invalid_form(
+                ["attachments"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_FILES} or fewer in length."
+            )
+        for upload in files:
+            if len(upload.data) > self.upload_limit:
+                raise ApiError(413, 40005, "Request entity too large")
+
+    def _note_markup(self, message_id: int, embeds: Sequence[Json]) -> None:
+        for embed in embeds:
+            title = embed.get("title")
+            if title and _TITLE_MARKUP.search(str(title)):
+                self.raw_markup.append((message_id, str(title)))
+
     def _attachments(
         self, payload: Json, files: Sequence[UploadedFile], channel_id: int, keep: Sequence[Json]
     ) -> list[Json]:
         described = {str(a.get("id")): a for a in payload.get("attachments") or []}
         kept_ids = set(described)
-        result = [copy.deepcopy(a) for a in keep if a["id"] in kept_ids]
+        result = [_clone(a) for a in keep if a["id"] in kept_ids]
         for index, upload in enumerate(files):
             meta = described.get(str(index), {})
             attachment_id = self._next_id()
@@ -2334,7 +2812,7 @@ class FakeDiscord:
             "pinned": False,
             "type": 0,
             "flags": flags,
-            "components": copy.deepcopy(payload.get("components") or []),
+            "components": _clone(payload.get("components") or []),
         }
         if payload.get("nonce") is not None:
             message["nonce"] = payload["nonce"]
@@ -2361,7 +2839,7 @@ class FakeDiscord:
                 interaction_metadata={
                     "id": str(interaction.id),
                     "type": interaction.type,
-                    "user": copy.deepcopy(
+                    "user": _clone(
                         interaction.payload.get("user") or interaction.payload["member"]["user"]
                     ),
                     "authorizing_integration_owners": interaction.payload[
@@ -2370,6 +2848,7 @@ class FakeDiscord:
                 },
             )
         self.messages[message_id] = message
+        self._note_markup(message_id, message["embeds"])
         if "last_message_id" in channel or channel["type"] == 1:
             channel["last_message_id"] = str(message_id)
         self._notify()
@@ -2384,18 +2863,16 @@ class FakeDiscord:
         mark_edited: bool = True,
     ) -> Json:
         message = self.messages[message_id]
+        self._validate_message(payload, files, edit=True)
         if "content" in payload:
             content = str(payload["content"] or "")
-            if len(content) > 2000:
-                raise _invalid_form(
-                    ["content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."
-                )
             message["content"] = content
             message["mentions"] = self._mentions(content)
         if "embeds" in payload:
             message["embeds"] = [{"type": "rich", **e} for e in payload["embeds"] or []]
+            self._note_markup(message_id, message["embeds"])
         if "components" in payload:
-            message["components"] = copy.deepcopy(payload["components"] or [])
+            message["components"] = _clone(payload["components"] or [])
         if "attachments" in payload or files:
             if "attachments" not in payload:
                 payload = {
@@ -2445,6 +2922,9 @@ class FakeDiscord:
         return Intents.GUILD_MESSAGES
 
     async def _dispatch_message_create(self, message: Json) -> None:
+        channel_id = int(message["channel_id"])
+        if self._channel_guild(channel_id) is not None and not self.bot_sees(channel_id):
+            return
         await self._broadcast(
             "MESSAGE_CREATE",
             lambda intents: self._gateway_message(message, intents),
@@ -2471,25 +2951,27 @@ class FakeDiscord:
         self._notify()
 
     async def _get_channel(self, call: _Call) -> _Result:
-        return 200, copy.deepcopy(self._channel(call.id("channel_id")))
+        return 200, _clone(self._channel(call.id("channel_id")))
 
     async def _delete_channel(self, call: _Call) -> _Result:
         channel_id = call.id("channel_id")
         channel = self._channel(channel_id)
         if channel["type"] == 1:
             raise ApiError(403, 50003, "Cannot execute action on a DM channel")
+        self._require_guild(int(channel["guild_id"]), Permission.MANAGE_CHANNELS)
         for message_id in [
             m for m, v in self.messages.items() if v["channel_id"] == str(channel_id)
         ]:
             del self.messages[message_id]
         del self.channels[channel_id]
-        await self._broadcast("CHANNEL_DELETE", copy.deepcopy(channel), Intents.GUILDS)
+        await self._broadcast("CHANNEL_DELETE", _clone(channel), Intents.GUILDS)
         self._notify()
-        return 200, copy.deepcopy(channel)
+        return 200, _clone(channel)
 
     async def _get_messages(self, call: _Call) -> _Result:
         channel_id = call.id("channel_id")
-        self._channel(channel_id)
+        if self._channel(channel_id).get("guild_id") is not None:
+            self._require(channel_id, Permission.READ_MESSAGE_HISTORY)
         limit = min(int(call.query.get("limit", 50)), 100)
         messages = self.messages_in(channel_id)
         if "before" in call.query:
@@ -2510,6 +2992,15 @@ class FakeDiscord:
         channel = self._channel(channel_id)
         if channel["type"] == 1 and int(channel["recipients"][0]["id"]) in self.dms_closed:
             raise ApiError(403, 50007, "Cannot send messages to this user")
+        if channel.get("guild_id") is not None:
+            self._require(channel_id, Permission.SEND_MESSAGES)
+            if call.files:
+                self._require(channel_id, Permission.ATTACH_FILES)
+            if body.get("embeds") and not (
+                self.channel_permissions(channel_id, self.bot_id) & Permission.EMBED_LINKS
+            ):
+                # Without Embed Links the embeds are dropped, as Discord drops them.
+                body = {k: v for k, v in body.items() if k != "embeds"}
         message = self._create_message(
             channel_id, body, call.files, author=self.user(self.bot_id), flags=flags
         )
@@ -2522,6 +3013,8 @@ class FakeDiscord:
 
     async def _get_message(self, call: _Call) -> _Result:
         message = self._message_in(call.id("channel_id"), call.id("message_id"))
+        if self._channel_guild(call.id("channel_id")) is not None:
+            self._require(call.id("channel_id"), Permission.READ_MESSAGE_HISTORY)
         return 200, self.render_message(int(message["id"]))
 
     async def _edit_message(self, call: _Call) -> _Result:
@@ -2534,6 +3027,8 @@ class FakeDiscord:
 
     async def _delete_message(self, call: _Call) -> _Result:
         message = self._message_in(call.id("channel_id"), call.id("message_id"))
+        if int(message["author"]["id"]) != self.bot_id:
+            self._require(call.id("channel_id"), Permission.MANAGE_MESSAGES)
         await self._remove_message(int(message["id"]))
         return 204, None
 
@@ -2543,11 +3038,39 @@ class FakeDiscord:
         limit = int(call.query.get("limit", 25))
         return 200, [self.user(user_id) for user_id in users[:limit]]
 
+    def _check_emoji(self, key: str) -> None:
+        """Unicode emoji, or a custom one from a guild the bot is in; else 10014."""
+        _, sep, emoji_id = key.rpartition(":")
+        if sep and emoji_id.isdigit():
+            known = {
+                str(e.get("id"))
+                for gid, guild in self.guilds.items()
+                if (gid, self.bot_id) in self.members
+                for e in guild.get("emojis") or []
+            }
+            if emoji_id in known:
+                return
+        elif key and not key.isascii():
+            return
+        raise ApiError(400, 10014, "Unknown Emoji")
+
     async def _put_own_reaction(self, call: _Call) -> _Result:
         channel_id = call.id("channel_id")
         message = self._message_in(channel_id, call.id("message_id"))
         key = _emoji_key(call.params["emoji"])
-        users = self.reactions.setdefault((int(message["id"]), key), [])
+        self._check_emoji(key)
+        message_id = int(message["id"])
+        existing = self.reactions.get((message_id, key)) or self.burst_reactions.get(
+            (message_id, key)
+        )
+        if self._channel_guild(channel_id) is not None:
+            self._require(channel_id, Permission.READ_MESSAGE_HISTORY)
+            if not existing:
+                self._require(channel_id, Permission.ADD_REACTIONS)
+        distinct = {k for (mid, k), u in self.reactions.items() if mid == message_id and u}
+        if key not in distinct and len(distinct) >= MAX_REACTIONS:
+            raise ApiError(400, 30010, "Maximum number of reactions reached (20)")
+        users = self.reactions.setdefault((message_id, key), [])
         if self.bot_id not in users:
             users.append(self.bot_id)
             data = self._reaction_event(self.bot_id, message, key)
@@ -2564,6 +3087,8 @@ class FakeDiscord:
         message = self._message_in(channel_id, call.id("message_id"))
         user_id = call.id("user_id") if "user_id" in call.params else self.bot_id
         key = _emoji_key(call.params["emoji"])
+        if user_id != self.bot_id and self._channel_guild(channel_id) is not None:
+            self._require(channel_id, Permission.MANAGE_MESSAGES)
         users = self.reactions.get((int(message["id"]), key), [])
         if user_id in users:
             users.remove(user_id)
@@ -2572,6 +3097,20 @@ class FakeDiscord:
                 "MESSAGE_REACTION_REMOVE", data, self._reaction_intent(channel_id)
             )
         self._notify()
+        return 204, None
+
+    async def _delete_emoji_reactions(self, call: _Call) -> _Result:
+        channel_id = call.id("channel_id")
+        message = self._message_in(channel_id, call.id("message_id"))
+        self._require(channel_id, Permission.MANAGE_MESSAGES)
+        await self._clear(channel_id, message, _emoji_key(call.params["emoji"]))
+        return 204, None
+
+    async def _delete_all_reactions(self, call: _Call) -> _Result:
+        channel_id = call.id("channel_id")
+        message = self._message_in(channel_id, call.id("message_id"))
+        self._require(channel_id, Permission.MANAGE_MESSAGES)
+        await self._clear(channel_id, message, None)
         return 204, None
 
     # ------------------------------------------------------------------ REST: guilds
@@ -2585,13 +3124,17 @@ class FakeDiscord:
         guild_id = call.id("guild_id")
         self._guild(guild_id)
         return 200, [
-            copy.deepcopy(c) for c in self.channels.values() if c.get("guild_id") == str(guild_id)
+            _clone(c) for c in self.channels.values() if c.get("guild_id") == str(guild_id)
         ]
 
     async def _create_channel(self, call: _Call) -> _Result:
         guild_id = call.id("guild_id")
         self._guild(guild_id)
+        self._require_guild(guild_id, Permission.MANAGE_CHANNELS)
         body = call.body()
+        in_guild = [c for c in self.channels.values() if c.get("guild_id") == str(guild_id)]
+        if len(in_guild) >= MAX_GUILD_CHANNELS:
+            raise ApiError(400, 30013, "Maximum number of guild channels reached (500)")
         name = body.get("name")
         if not isinstance(name, str) or not 1 <= len(name) <= 100:
             raise _invalid_form(
@@ -2606,6 +3149,13 @@ class FakeDiscord:
             parent_channel = self.channels.get(int(parent))
             if parent_channel is None or parent_channel["type"] != 4:
                 raise _invalid_form(["parent_id"], "CHANNEL_PARENT_INVALID", "Invalid parent")
+            children = sum(1 for c in in_guild if c.get("parent_id") == str(parent))
+            if children >= MAX_CATEGORY_CHANNELS:
+                raise _invalid_form(
+                    ["parent_id"],
+                    "CHANNEL_PARENT_MAX_CHANNELS",
+                    f"Maximum number of channels in category reached ({MAX_CATEGORY_CHANNELS})",
+                )
         channel_id = self._next_id()
         channel = self._guild_channel(
             channel_id, guild_id, name, kind, int(parent) if parent is not None else None
@@ -2623,8 +3173,8 @@ class FakeDiscord:
             for o in body.get("permission_overwrites") or []
         ]
         self.channels[channel_id] = channel
-        await self._broadcast("CHANNEL_CREATE", copy.deepcopy(channel), Intents.GUILDS)
-        return 201, copy.deepcopy(channel)
+        await self._broadcast("CHANNEL_CREATE", _clone(channel), Intents.GUILDS)
+        return 201, _clone(channel)
 
     async def _get_member(self, call: _Call) -> _Result:
         guild_id = call.id("guild_id")
@@ -2643,9 +3193,18 @@ class FakeDiscord:
 
     def _validate_event(self, event: Json, guild_id: int, *, creating: bool) -> None:
         name = event.get("name")
-        if not isinstance(name, str) or not 1 <= len(name) <= 100:
+        if not isinstance(name, str) or not 1 <= len(name) <= MAX_EVENT_NAME:
             raise _invalid_form(
-                ["name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+                ["name"],
+                "BASE_TYPE_BAD_LENGTH",
+                f"Must be between 1 and {MAX_EVENT_NAME} in length.",
+            )
+        description = event.get("description")
+        if description is not None and len(str(description)) > MAX_EVENT_DESCRIPTION:
+            raise _invalid_form(
+                ["description"],
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {MAX_EVENT_DESCRIPTION} or fewer in length.",
             )
         if event.get("privacy_level") != 2:
             raise _invalid_form(["privacy_level"], "BASE_TYPE_CHOICES", "Value must be one of {2}.")
@@ -2671,6 +3230,12 @@ class FakeDiscord:
             if not location:
                 raise _invalid_form(
                     ["entity_metadata", "location"], "BASE_TYPE_REQUIRED", "This field is required"
+                )
+            if len(str(location)) > MAX_EVENT_LOCATION:
+                raise _invalid_form(
+                    ["entity_metadata", "location"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    f"Must be between 1 and {MAX_EVENT_LOCATION} in length.",
                 )
             if end_raw is None:
                 raise _invalid_form(
@@ -2702,17 +3267,60 @@ class FakeDiscord:
         events = []
         for event in self.scheduled_events.values():
             if event["guild_id"] == str(guild_id):
-                rendered = copy.deepcopy(event)
+                rendered = _clone(event)
                 if not with_count:
                     rendered.pop("user_count", None)
                 events.append(rendered)
         return 200, events
 
+    def uncompleted_events(self, guild_id: int) -> int:
+        """Scheduled or active events of a guild, which Discord caps at 100."""
+        return sum(
+            1
+            for e in self.scheduled_events.values()
+            if e["guild_id"] == str(guild_id) and e["status"] in (1, 2)
+        )
+
+    def add_scheduled_event(
+        self, guild_id: int, name: str, start: datetime, *, creator_id: int | None = None
+    ) -> int:
+        """An event somebody made in Discord itself (external, an hour long)."""
+        event_id = self._next_id()
+        creator = creator_id if creator_id is not None else int(self.guilds[guild_id]["owner_id"])
+        self.scheduled_events[event_id] = {
+            "id": str(event_id),
+            "guild_id": str(guild_id),
+            "channel_id": None,
+            "creator_id": str(creator),
+            "creator": self.user(creator),
+            "name": name,
+            "description": None,
+            "scheduled_start_time": start.isoformat(),
+            "scheduled_end_time": (start + timedelta(hours=1)).isoformat(),
+            "privacy_level": 2,
+            "status": 1,
+            "entity_type": 3,
+            "entity_id": None,
+            "entity_metadata": {"location": "somewhere"},
+            "user_count": 0,
+            "image": None,
+            "recurrence_rule": None,
+        }
+        return event_id
+
     async def _create_event(self, call: _Call) -> _Result:
         guild_id = call.id("guild_id")
         self._guild(guild_id)
+        self._require_guild(guild_id, Permission.MANAGE_EVENTS, Permission.CREATE_EVENTS)
         body = call.body()
         self._validate_event(body, guild_id, creating=True)
+        if self.uncompleted_events(guild_id) >= MAX_SCHEDULED_EVENTS:
+            raise ApiError(
+                400,
+                30038,
+                "Maximum number of uncompleted guild scheduled events reached "
+                f"({MAX_SCHEDULED_EVENTS})",
+            )
         event_id = self._next_id()
         kind = body["entity_type"]
         event: Json = {
@@ -2742,18 +3350,27 @@ class FakeDiscord:
         }
         self.scheduled_events[event_id] = event
         await self._broadcast(
-            "GUILD_SCHEDULED_EVENT_CREATE", copy.deepcopy(event), Intents.GUILD_SCHEDULED_EVENTS
+            "GUILD_SCHEDULED_EVENT_CREATE", _clone(event), Intents.GUILD_SCHEDULED_EVENTS
         )
         self._notify()
-        return 200, copy.deepcopy(event)
+        return 200, _clone(event)
 
     async def _get_event(self, call: _Call) -> _Result:
-        return 200, copy.deepcopy(self._event(call))
+        return 200, _clone(self._event(call))
+
+    def _require_event_rights(self, event: Json) -> None:
+        # One's own events need Create or Manage Events; anyone else's, Manage Events.
+        guild_id = int(event["guild_id"])
+        if event.get("creator_id") == str(self.bot_id):
+            self._require_guild(guild_id, Permission.MANAGE_EVENTS, Permission.CREATE_EVENTS)
+        else:
+            self._require_guild(guild_id, Permission.MANAGE_EVENTS)
 
     async def _edit_event(self, call: _Call) -> _Result:
         event = self._event(call)
+        self._require_event_rights(event)
         body = call.body()
-        updated = copy.deepcopy(event)
+        updated = _clone(event)
         for key in (
             "channel_id",
             "entity_metadata",
@@ -2788,16 +3405,17 @@ class FakeDiscord:
         event.clear()
         event.update(updated)
         await self._broadcast(
-            "GUILD_SCHEDULED_EVENT_UPDATE", copy.deepcopy(event), Intents.GUILD_SCHEDULED_EVENTS
+            "GUILD_SCHEDULED_EVENT_UPDATE", _clone(event), Intents.GUILD_SCHEDULED_EVENTS
         )
         self._notify()
-        return 200, copy.deepcopy(event)
+        return 200, _clone(event)
 
     async def _delete_event(self, call: _Call) -> _Result:
         event = self._event(call)
+        self._require_event_rights(event)
         del self.scheduled_events[int(event["id"])]
         await self._broadcast(
-            "GUILD_SCHEDULED_EVENT_DELETE", copy.deepcopy(event), Intents.GUILD_SCHEDULED_EVENTS
+            "GUILD_SCHEDULED_EVENT_DELETE", _clone(event), Intents.GUILD_SCHEDULED_EVENTS
         )
         self._notify()
         return 204, None

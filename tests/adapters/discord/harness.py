@@ -16,7 +16,7 @@ from adapters.discord.settings import DiscordConfig
 from bot.commands import Catalogue, Command
 from bot.core import Core
 from storage.tables import commands as commands_t
-from tests.adapters.discord.fake import CallbackAttempt, FakeDiscord, FakeInteraction
+from tests.adapters.discord.fake import FakeDiscord, FakeInteraction
 from tests.support import app_on
 
 GUILD_READY_TIMEOUT = 0.05
@@ -61,31 +61,18 @@ class Bot:
             command, dict(options or {}), user_id=self.user(who), **kwargs
         )
 
-    async def answer(self, interaction: FakeInteraction) -> CallbackAttempt:
-        """The single answer to an interaction, with its final text (after a defer,
-        the followup that replaced the thinking message)."""
-        callback = await self.fake.wait_for_callback(interaction, timeout=10)
-        if callback.type == 5:
-            await self.fake.wait_until(
-                lambda: (
-                    (
-                        interaction.original_message_id in self.fake.messages
-                        and not self.fake.messages[interaction.original_message_id]["flags"] & 128
-                    )
-                    or interaction.followup_message_ids
-                ),
-                timeout=10,
-                what="the answer after a defer",
-            )
-        return callback
+    async def answer(self, interaction: FakeInteraction) -> dict[str, Any]:
+        """The message that answers an interaction, as its member reads it (after a
+        defer, the one that replaced "thinking…")."""
+        return await self.fake.wait_for_answer(interaction, timeout=10)
 
     async def say(
         self, who: str, command: str, options: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> tuple[str, CallbackAttempt, FakeInteraction]:
-        """Run a slash command and return the text its member reads."""
+    ) -> tuple[str, dict[str, Any], FakeInteraction]:
+        """Run a slash command: the text its member reads, that message, the interaction."""
         interaction = await self.send(who, command, options, **kwargs)
-        callback = await self.answer(interaction)
-        return self.reply_text(interaction, callback), callback, interaction
+        answer = await self.answer(interaction)
+        return text_of(answer), answer, interaction
 
     async def stored(self, interaction: FakeInteraction) -> tuple[dict[str, Any], int | None]:
         """The reply the core kept under the interaction's key, and who it was for
@@ -101,20 +88,18 @@ class Bot:
             ).one()
         return dict(row.reply), row.member_id
 
-    def reply_text(self, interaction: FakeInteraction, callback: CallbackAttempt) -> str:
-        if callback.type == 4:
-            return text_of(callback.data)
-        ids = [interaction.original_message_id, *interaction.followup_message_ids]
-        return "\n".join(
-            text_of(self.fake.render_message(i)) for i in ids if i in self.fake.messages
-        )
+    async def answer_post(self, interaction: FakeInteraction) -> int:
+        """The id of the public message that answered an interaction."""
+        message = await self.answer(interaction)
+        assert not is_ephemeral(message) and "id" in message, message
+        return int(message["id"])
 
     async def ok(
         self, who: str, command: str, options: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> str:
-        text, callback, _ = await self.say(who, command, options, **kwargs)
+        text, _, interaction = await self.say(who, command, options, **kwargs)
         assert "went wrong" not in text, text
-        assert callback.accepted
+        assert interaction.callbacks and not interaction.rejected_callbacks
         return text
 
     async def people(self, *names: str) -> None:
@@ -143,7 +128,6 @@ async def started(
     engine: str = "sqlite",
     *,
     config: DiscordConfig | None = None,
-    defer_after: float = 1.0,
     custom: Sequence[Command] = (),
     **defaults: object,
 ) -> AsyncIterator[Bot]:
@@ -167,7 +151,6 @@ async def started(
             core,
             config or DiscordConfig(token=fake.token),
             guild_ready_timeout=GUILD_READY_TIMEOUT,
-            defer_after=defer_after,
         )
         async with fake.run_client(adapter.client):
             yield Bot(fake, adapter, app)

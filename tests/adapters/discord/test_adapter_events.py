@@ -12,6 +12,8 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from adapters.discord.components import rsvp_id
+from adapters.discord.scheduled_events import payload
+from bot.services.lookups import EventView
 from storage.tables import events as events_t
 from storage.tables import members as members_t
 from tests.adapters.discord.fake import FakeDiscord
@@ -42,10 +44,9 @@ async def schedule(bot: Bot, **options: Any) -> tuple[int, int]:
         **options,
     }
     _, callback, interaction = await bot.say("alice", "event schedule", wanted)
-    assert callback.type == 4 and not is_ephemeral(callback.data)
+    assert not is_ephemeral(callback)
     number = int((await bot.stored(interaction))[0]["params"]["number"])
-    assert interaction.original_message_id is not None
-    return number, interaction.original_message_id
+    return number, await bot.answer_post(interaction)
 
 
 async def rsvps(bot: Bot) -> dict[str, str]:
@@ -72,7 +73,7 @@ async def test_an_event_post_has_rsvp_buttons_that_answer_it(bot: Bot) -> None:
 
     click = await bot.fake.send_component(post, rsvp_id(number, "going"), user_id=bot.user("bob"))
     callback = await bot.answer(click)
-    assert is_ephemeral(callback.data) and f"going to #{number}" in text_of(callback.data)
+    assert is_ephemeral(callback) and f"going to #{number}" in text_of(callback)
     click = await bot.fake.send_component(post, rsvp_id(number, "maybe"), user_id=bot.user("carol"))
     await bot.answer(click)
     assert await rsvps(bot) == {"Bob": "going", "Carol": "maybe"}
@@ -84,7 +85,7 @@ async def test_an_event_post_has_rsvp_buttons_that_answer_it(bot: Bot) -> None:
     await bot.people("erin")
     click = await bot.fake.send_component(post, rsvp_id(number, "going"), user_id=bot.user("erin"))
     callback = await bot.answer(click)
-    assert is_ephemeral(callback.data) and "spanish-a2" in text_of(callback.data)
+    assert is_ephemeral(callback) and "spanish-a2" in text_of(callback)
     assert "Erin" not in await rsvps(bot)
 
 
@@ -141,3 +142,125 @@ async def test_reminders_come_by_dm_or_in_the_circle_channel(bot: Bot) -> None:
     assert dm_texts(bot, "carol") == []
     mention = f"<@{bot.user('carol')}>"
     assert any(t.startswith(mention) and f"#{number}" in t for t in channel_texts(bot, channel))
+
+
+MANAGE_EVENTS = 1 << 33
+CREATE_EVENTS = 1 << 44
+
+
+def mirrored_numbers(bot: Bot) -> dict[int, int]:
+    """Junto event number -> status, of the scheduled events the bot made."""
+    found = {}
+    for event in bot.fake.scheduled_events.values():
+        description = str(event.get("description") or "")
+        if event["creator_id"] == str(bot.fake.bot_id) and "Junto event #" in description:
+            found[int(description.rsplit("#", 1)[1])] = int(event["status"])
+    return found
+
+
+async def test_a_guild_at_its_event_cap_skips_and_tells_the_admins_once(bot: Bot) -> None:
+    fake = bot.fake
+    await active_circle(bot)
+    start = datetime(2026, 12, 20, 10, 0, tzinfo=UTC)
+    for index in range(98):
+        fake.add_scheduled_event(fake.guild_id, f"Members' event {index}", start)
+    first, _ = await schedule(bot, title="First", start="2026-12-03 18:00")
+    second, _ = await schedule(bot, title="Second", start="2026-12-04 18:00")
+    third, _ = await schedule(bot, title="Third", start="2026-12-05 18:00")
+    await bot.adapter.events.idle()
+    assert fake.uncompleted_events(fake.guild_id) == 100
+    assert mirrored_numbers(bot) == {first: 1, second: 1}
+    assert bot.adapter.events.skipped[fake.guild_id] == {third: "cap"}
+    told = [t for t in dm_texts(bot, "guildowner") if "100 scheduled or active" in t]
+    assert len(told) == 1 and f"#{third}" in told[0]
+    refused = [r for r in fake.requests if r.status == 400 and "scheduled-events" in r.path]
+    assert refused == []  # the cap was read from the list, not learnt by a refusal
+
+    # Another pass at the cap tells nobody again.
+    fourth, _ = await schedule(bot, title="Fourth", start="2026-12-06 18:00")
+    await bot.adapter.events.idle()
+    assert set(bot.adapter.events.skipped[fake.guild_id]) == {third, fourth}
+    assert len([t for t in dm_texts(bot, "guildowner") if "100 scheduled" in t]) == 1
+
+    # A cancellation is still mirrored, and frees a place for the soonest waiting event.
+    await bot.ok("alice", "event cancel", {"event": str(first)})
+    await bot.adapter.events.idle()
+    assert mirrored_numbers(bot) == {first: 4, second: 1, third: 1}
+    assert bot.adapter.events.skipped[fake.guild_id] == {fourth: "cap"}
+
+
+async def test_without_manage_events_the_mirror_asks_once_and_tells_the_admins(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    role = fake_discord.roles[fake_discord.guild_id][fake_discord.bot_role_id]
+    role["permissions"] = str(int(role["permissions"]) & ~(MANAGE_EVENTS | CREATE_EVENTS))
+    async with started(fake_discord, tmp_path) as bot:
+        await active_circle(bot)
+        first, _ = await schedule(bot, title="First", start="2026-12-03 18:00")
+        second, _ = await schedule(bot, title="Second", start="2026-12-04 18:00")
+        await bot.adapter.events.idle()
+
+        def refusals() -> int:
+            return sum(
+                1 for r in fake_discord.requests if r.status == 403 and "scheduled-events" in r.path
+            )
+
+        before = refusals()
+        await bot.adapter.events.reconcile(fake_discord.guild_id)
+        assert refusals() == before + 1  # one refusal per pass, not one per event
+        assert fake_discord.scheduled_events == {}
+        assert bot.adapter.events.skipped[fake_discord.guild_id] == {
+            first: "forbidden",
+            second: "forbidden",
+        }
+        told = [t for t in dm_texts(bot, "guildowner") if "Manage Events" in t]
+        assert len(told) == 1
+        # Granted: the next pass mirrors both.
+        role["permissions"] = str(int(role["permissions"]) | MANAGE_EVENTS)
+        await bot.adapter.events.reconcile(fake_discord.guild_id)
+        assert set(mirrored_numbers(bot)) == {first, second}
+        assert bot.adapter.events.skipped[fake_discord.guild_id] == {}
+
+
+async def test_a_place_longer_than_discord_takes_is_refused_clearly(bot: Bot) -> None:
+    await active_circle(bot)
+    link = "https://meet.example.org/" + "x" * 90
+    text, answer, interaction = await bot.say(
+        "alice",
+        "event schedule",
+        {"circle": "spanish-a2", "title": "Talk", "start": "2026-12-03 18:00"}
+        | {"duration": "1h", "where": link},
+    )
+    assert is_ephemeral(answer) and "at most 100 characters" in text and "115" in text
+    assert interaction.callbacks[0].type == 4  # said before anything was done
+    assert bot.fake.scheduled_events == {}
+    option = next(
+        o
+        for c in bot.fake.commands
+        if c["name"] == "event"
+        for sub in c["options"]
+        if sub["name"] == "schedule"
+        for o in sub["options"]
+        if o["name"] == "where"
+    )
+    assert option["max_length"] == 100  # Discord's own box stops it being typed
+
+
+def test_a_long_place_from_elsewhere_is_given_whole_in_the_description() -> None:
+    link = "https://meet.example.org/" + "x" * 90
+    start = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    view = EventView(
+        7,
+        "Talk",
+        "spanish-a2",
+        start,
+        start + timedelta(hours=1),
+        "scheduled",
+        "Bring questions",
+        link,
+    )
+    made = payload(view)
+    assert len(made["entity_metadata"]["location"]) == 100
+    assert made["description"].startswith(f"Where: {link}")
+    assert made["description"].endswith("Junto event #7")
+    assert len(made["description"]) <= 1000

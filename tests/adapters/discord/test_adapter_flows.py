@@ -49,7 +49,7 @@ async def test_a_refused_circle_leaves_no_channel_behind(bot: Bot) -> None:
     await bot.ok("alice", "circle create", {"name": "dup", "topic": "One"})
     before = len(bot.fake.channels)
     text, callback, _ = await bot.say("alice", "circle create", {"name": "dup", "topic": "Two"})
-    assert is_ephemeral(callback.data) and "dup" in text
+    assert is_ephemeral(callback) and "dup" in text
     await bot.fake.wait_until(lambda: len(bot.fake.channels) == before, what="the clean-up")
     assert [c["name"] for c in bot.fake.channels.values()].count("dup") == 1
 
@@ -208,13 +208,13 @@ async def test_a_voucher_exchange_through_slash_commands(bot: Bot) -> None:
     )
     assert "Carol" in given
     text, callback, _ = await bot.say("carol", "voucher balance")
-    assert is_ephemeral(callback.data) and "1h of Alice" in text
+    assert is_ephemeral(callback) and "1h of Alice" in text
     # A quarter-hour rule broken: a private, friendly refusal that changes nothing.
     text, callback, _ = await bot.say(
         "bob",
         "voucher give",
         {"to": bot.user("carol"), "issuer": bot.user("alice"), "hours": "10m"},
     )
-    assert is_ephemeral(callback.data) and "15" in text
+    assert is_ephemeral(callback) and "15" in text
     text, _, _ = await bot.say("carol", "voucher balance")
     assert "1h of Alice" in text

@@ -86,46 +86,69 @@ async def test_a_slow_command_is_deferred_and_answered_within_the_deadline(
     async with started(
         fake_discord, tmp_path, custom=[Command("slow", (), "x", Who.ANYONE, slow)]
     ) as bot:
-        _text, callback, interaction = await bot.say("alice", "slow")
-        assert callback.type == 5
-        assert callback.at - interaction.created_at < 3.0
-        await fake_discord.wait_until(
-            lambda: not fake_discord.messages[interaction.original_message_id or 0]["flags"] & 128
-        )
-        assert (
-            "no circles"
-            in text_of(fake_discord.render_message(interaction.original_message_id or 0)).lower()
-        )
+        text, _answer, interaction = await bot.say("alice", "slow")
+        [deferral] = interaction.callbacks
+        assert deferral.type == 5
+        assert deferral.at - interaction.created_at < 3.0
+        assert "no circles" in text.lower()
         assert interaction.rejected_callbacks == []
 
 
-async def test_a_deferred_private_answer_stays_private(
+async def test_every_command_is_acknowledged_privately_before_it_runs(
     fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:
-    async with started(fake_discord, tmp_path, defer_after=0.0) as bot:
-        public, callback, interaction = await bot.say("alice", "circle list")
-        assert callback.type == 5
-        original = fake_discord.render_message(interaction.original_message_id or 0)
-        assert not is_ephemeral(original) and text_of(original) == public
-        _, callback, interaction = await bot.say("alice", "circle join", {"name": "nope"})
-        assert callback.type == 5
-        await fake_discord.wait_until(lambda: interaction.followup_message_ids, what="followup")
-        [followup] = interaction.followup_message_ids
-        assert is_ephemeral(fake_discord.render_message(followup))
-        assert "nope" in text_of(fake_discord.render_message(followup))
-        # The public "thinking…" message is gone.
-        assert interaction.original_message_id not in fake_discord.messages
-        # Now `circle join` is expected to answer privately, and thinks privately; a
-        # public answer then gets a message of its own.
+    """No public "thinking…" flashes before a private answer; a public answer gets a
+    message of its own in place of the private one."""
+    ran_at: list[float] = []
+
+    async def noted(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
+        ran_at.append(asyncio.get_running_loop().time())
+        return Reply("circle.list_empty")
+
+    async with started(
+        fake_discord, tmp_path, custom=[Command("noted", (), "x", Who.ANYONE, noted)]
+    ) as bot:
+        _, _, interaction = await bot.say("alice", "noted")
+        [deferral] = interaction.callbacks
+        assert deferral.type == 5 and deferral.data == {"flags": 64}
+        assert deferral.at <= ran_at[0]  # acknowledged first, then run
+        # A private answer (an error) fills the private "thinking…" message.
+        text, answer, interaction = await bot.say("alice", "circle join", {"name": "nope"})
+        assert interaction.callbacks[0].data == {"flags": 64}
+        assert is_ephemeral(answer) and "nope" in text
+        assert interaction.followup_message_ids == []
+        # A public answer: the private "thinking…" is gone, a public message instead.
         await bot.people("bob")
         await bot.ok("alice", "circle create", {"name": "tiny", "topic": "Tiny"})
-        _, callback, interaction = await bot.say("bob", "circle join", {"name": "tiny"})
-        assert callback.type == 5 and callback.data == {"flags": 64}
-        await fake_discord.wait_until(lambda: interaction.followup_message_ids, what="followup")
-        [followup] = interaction.followup_message_ids
-        answer = fake_discord.render_message(followup)
-        assert not is_ephemeral(answer) and "Welcome to tiny" in text_of(answer)
+        text, answer, interaction = await bot.say("bob", "circle join", {"name": "tiny"})
+        assert interaction.callbacks[0].data == {"flags": 64}
+        assert not is_ephemeral(answer) and "Welcome to tiny" in text
         assert interaction.original_message_id not in fake_discord.messages
+        shown = [m for m in fake_discord.messages.values() if not int(m["flags"]) & 64]
+        assert not any(int(m["flags"]) & 128 for m in shown)  # no public loading message
+
+
+async def test_an_interaction_acknowledged_too_late_is_not_acted_on(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """Discord's three seconds passed (or a RESUME replayed it late): the deferral is
+    refused with 10062, and the command does not run, so the member's retry with a
+    new interaction is the only one that acts."""
+    async with started(fake_discord, tmp_path) as bot:
+        await bot.people("alice", "bob")
+        await bot.ok("alice", "circle create", {"name": "tiny", "topic": "Tiny"})
+        seats = await count(bot, circles_t.circle_seats)
+        fake_discord.interaction_deadline = 0.0
+        late = await bot.send("bob", "circle join", {"name": "tiny"})
+        await fake_discord.wait_until(lambda: late.attempts, what="the late deferral")
+        assert [a.error_code for a in late.attempts] == [10062]
+        fake_discord.interaction_deadline = 3.0
+        await bot.ok("alice", "circle list")  # handled after the late one: events are in order
+        assert late.callbacks == [] and len(late.attempts) == 1
+        assert await count(bot, circles_t.circle_seats) == seats
+        text = await bot.ok("bob", "circle join", {"name": "tiny"})
+        assert "Welcome to tiny" in text
+        assert await count(bot, circles_t.circle_seats) == seats + 1
 
 
 async def test_a_failing_command_is_answered_privately(
@@ -137,8 +160,8 @@ async def test_a_failing_command_is_answered_privately(
     async with started(
         fake_discord, tmp_path, custom=[Command("explode", (), "x", Who.ANYONE, explode)]
     ) as bot:
-        text, callback, _ = await bot.say("alice", "explode")
-        assert callback.type == 4 and is_ephemeral(callback.data)
+        text, answer, _ = await bot.say("alice", "explode")
+        assert is_ephemeral(answer)
         assert "went wrong" in text and "reference" in text
 
 
@@ -161,8 +184,8 @@ async def test_a_core_that_raises_never_leaves_an_interaction_unanswered(
         await bot.adapter.close()
         async with fake_discord.run_client(adapter.client):
             interaction = await bot.send("alice", "circle list")
-            callback = await fake_discord.wait_for_callback(interaction)
-            assert is_ephemeral(callback.data) and "went wrong" in text_of(callback.data)
+            answer = await fake_discord.wait_for_answer(interaction)
+            assert is_ephemeral(answer) and "went wrong" in text_of(answer)
 
 
 async def test_the_gateway_drops_and_the_session_resumes(
@@ -175,8 +198,8 @@ async def test_the_gateway_drops_and_the_session_resumes(
         # Sent while the client reconnects: it comes with the replay on RESUME.
         interaction = await bot.send("alice", "circle create", {"name": "after", "topic": "T"})
         await resumed
-        callback = await bot.answer(interaction)
-        assert "after" in text_of(callback.data)
+        answer = await bot.answer(interaction)
+        assert "after" in text_of(answer)
         assert fake_discord.identify_count == 1 and fake_discord.resume_count >= 1
         assert fake_discord.gateway_connections[-1].resumed
 
@@ -188,14 +211,14 @@ async def test_a_429_is_waited_out_and_the_answer_still_arrives(
         rule = fake_discord.rate_limit_next(
             "POST", r"^/interactions/\d+/[^/]+/callback$", retry_after=0.3
         )
-        text, callback, _interaction = await bot.say("alice", "circle list")
+        text, _, interaction = await bot.say("alice", "circle list")
         assert "circle" in text.lower()
         assert rule.hits and rule.remaining == 0
         statuses = [
             r.status for r in fake_discord.requests if r.route and r.route.endswith("/callback")
         ]
         assert statuses == [429, 204] or statuses == [429, 200]
-        assert callback.at - rule.hits[0] >= 0.3
+        assert interaction.callbacks[0].at - rule.hits[0] >= 0.3
         # A 429 on posting to a channel delays a notice, and it still goes out.
         fake_discord.rate_limit_next("POST", r"^/channels/\d+/messages$", retry_after=0.2)
         await bot.people("bob", "carol")

@@ -117,8 +117,8 @@ async def test_commands_sync_to_one_guild_when_asked(
             assert fake_discord.global_commands == []
             interaction = await fake_discord.send_slash_command("circle list")
             assert interaction.payload["data"]["guild_id"] == str(fake_discord.guild_id)
-            callback = await fake_discord.wait_for_callback(interaction)
-            assert "circle" in text_of(callback.data).lower()
+            answer = await fake_discord.wait_for_answer(interaction)
+            assert "circle" in text_of(answer).lower()
 
 
 async def test_junto_run_serves_a_discord_compatible_server(
@@ -161,18 +161,18 @@ async def test_junto_run_serves_a_discord_compatible_server(
         interaction = await fake.send_slash_command(
             "profile set", {"context": "Bournemouth, UK"}, user_id=alice
         )
-        callback = await fake.wait_for_callback(interaction, timeout=10)
-        assert is_ephemeral(callback.data) and "Bournemouth" in text_of(callback.data)
+        answer = await fake.wait_for_answer(interaction, timeout=10)
+        assert is_ephemeral(answer) and "Bournemouth" in text_of(answer)
         interaction = await fake.send_slash_command(
             "circle create", {"name": "spanish-a2", "topic": "Spanish at A2"}, user_id=alice
         )
-        callback = await fake.wait_for_callback(interaction, timeout=10)
-        assert "spanish-a2" in text_of(callback.data)
+        answer = await fake.wait_for_answer(interaction, timeout=10)
+        assert "spanish-a2" in text_of(answer)
         interaction = await fake.send_slash_command(
             "circle join", {"name": "spanish-a2"}, user_id=bob
         )
-        callback = await fake.wait_for_callback(interaction, timeout=10)
-        assert "Welcome to spanish-a2" in text_of(callback.data)
+        answer = await fake.wait_for_answer(interaction, timeout=10)
+        assert "Welcome to spanish-a2" in text_of(answer)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

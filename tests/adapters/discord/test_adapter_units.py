@@ -21,7 +21,7 @@ from adapters.discord.commands import (
 )
 from adapters.discord.components import event_view, read_rsvp, rsvp_id
 from adapters.discord.redaction import RedactingFilter, redact
-from adapters.discord.replies import MAX_CONTENT, body, text_body
+from adapters.discord.replies import MAX_CONTENT, body, has_markup, plain_title, text_body
 from bot.catalogue import default_catalogue
 from bot.commands import Arg, Catalogue, Command, Ctx, Kind, Who
 from bot.model.members import MemberRef
@@ -196,6 +196,33 @@ def test_replies_become_ephemeral_text_or_public_embeds() -> None:
     assert all(len(e.get("description", "")) <= 4096 for e in long.embeds)
     huge = text_body("x" * 9000, ephemeral=True)
     assert len(huge.content) <= MAX_CONTENT and huge.attachments[-1].filename.endswith(".txt")
+
+
+def test_embed_titles_are_plain_text_and_markup_moves_to_the_description() -> None:
+    # Discord shows a title as typed: bold marks go, a time or mention is no title.
+    record = text_body("**Bob's track record**\nEvents hosted: 2", ephemeral=False)
+    assert record.embeds[0]["title"] == "Bob's track record"
+    scheduled = text_body(
+        "Event #2 is scheduled: Talk (spanish-a2), <t:1796119200:f>, for 1h.\nRSVP below",
+        ephemeral=False,
+    )
+    (embed,) = scheduled.embeds
+    assert "title" not in embed
+    assert embed["description"].startswith("Event #2 is scheduled: Talk (spanish-a2), <t:")
+    for title in ("Ping <@123> now", "See <#456>", "Use `code`", "a [link](https://x.org)"):
+        assert has_markup(title)
+    for title in ("spanish_a2 at 3 * 4", "Plain title", "Bob's track record"):
+        assert not has_markup(title) and plain_title(title) == title
+    # Every reply the catalogue can render keeps its titles plain.
+    for key, params in (
+        (
+            "event.scheduled",
+            {"number": 2, "title": "**x**", "circle": "a", "start": instant(START)},
+        ),
+        ("badge.earned", {"name": "Participant", "number": 3, "evidence": "4 events"}),
+    ):
+        for made in body(Reply(key, params)).embeds:
+            assert not has_markup(made.get("title", "")), made
 
 
 def test_rsvp_buttons_carry_the_command() -> None:

@@ -2,7 +2,9 @@
 
 These tests pin down that the fake speaks enough of Discord's protocol for
 discord.py to log in, sync commands, receive interactions and events, survive a
-gateway drop and honour rate limits, so Discord adapter tests can rely on it.
+gateway drop and honour rate limits, so Discord adapter tests can rely on it; and
+that it refuses what Discord refuses (each enforced limit and permission has a
+test here), so an adapter test passing against it means Discord would take it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import io
+import json
 import math
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,7 +25,7 @@ import pytest
 import pytest_asyncio
 from discord import app_commands
 
-from tests.adapters.discord.fake import FakeDiscord
+from tests.adapters.discord.fake import FakeDiscord, Permission
 
 # discord.py waits this long after the last GUILD_CREATE before on_ready; its
 # default of 2 s would dominate the suite's run time.
@@ -480,3 +483,363 @@ async def test_discord_urls_are_restored_on_exit() -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(aiohttp.ClientConnectionError):
             await session.get(address)
+
+
+# ---------------------------------------------------------------- what the fake enforces
+#
+# Each limit and permission the fake enforces, shown refusing what Discord refuses.
+# Raw requests go around discord.py's own checks, to reach the fake's.
+
+
+async def _raw(
+    fake: FakeDiscord,
+    method: str,
+    path: str,
+    body: Any = None,
+    files: dict[str, bytes] | None = None,
+) -> tuple[int, Any, Any]:
+    """One request straight to the fake: (status, JSON body, headers)."""
+    headers = {"Authorization": f"Bot {fake.token}"}
+    async with aiohttp.ClientSession() as session:
+        if files:
+            form = aiohttp.FormData()
+            form.add_field("payload_json", json.dumps(body or {}))
+            for index, (name, data) in enumerate(files.items()):
+                form.add_field(f"files[{index}]", data, filename=name)
+            request = session.request(method, fake.api_base + path, data=form, headers=headers)
+        else:
+            request = session.request(method, fake.api_base + path, json=body, headers=headers)
+        async with request as response:
+            data = await response.json() if response.status != 204 else None
+            return response.status, data, response.headers
+
+
+def _form_error(data: Any, *path: str | int) -> str:
+    errors = data["errors"]
+    for key in path:
+        errors = errors[str(key)]
+    return str(errors["_errors"][0]["code"])
+
+
+async def test_the_fake_enforces_embed_limits(bot: JuntoBot, fake_discord: FakeDiscord) -> None:
+    path = f"/channels/{fake_discord.general_channel_id}/messages"
+    status, data, _ = await _raw(fake_discord, "POST", path, {"embeds": [{"title": "t" * 257}]})
+    assert status == 400 and _form_error(data, "embeds", 0, "title") == "BASE_TYPE_MAX_LENGTH"
+    status, data, _ = await _raw(
+        fake_discord, "POST", path, {"embeds": [{"description": "d" * 4097}]}
+    )
+    assert status == 400 and _form_error(data, "embeds", 0, "description")
+    fields = [{"name": f"f{i}", "value": "v"} for i in range(26)]
+    status, data, _ = await _raw(fake_discord, "POST", path, {"embeds": [{"fields": fields}]})
+    assert status == 400 and _form_error(data, "embeds", 0, "fields")
+    field = [{"name": "n", "value": "v" * 1025}]
+    status, data, _ = await _raw(fake_discord, "POST", path, {"embeds": [{"fields": field}]})
+    assert status == 400 and _form_error(data, "embeds", 0, "fields", 0, "value")
+    # Each within its own limit, but more than 6000 characters in all.
+    two = [{"description": "d" * 3500}, {"description": "d" * 3500}]
+    status, data, _ = await _raw(fake_discord, "POST", path, {"embeds": two})
+    assert status == 400 and _form_error(data, "embeds") == "MAX_EMBED_SIZE_EXCEEDED"
+    status, data, _ = await _raw(fake_discord, "POST", path, {"embeds": [{}] * 11})
+    assert status == 400 and _form_error(data, "embeds")
+    ok = [{"title": "t" * 256, "description": "d" * 4096, "fields": fields[:25]}]
+    status, _, _ = await _raw(fake_discord, "POST", path, {"embeds": ok})
+    assert status == 200
+
+
+async def test_the_fake_enforces_component_limits(bot: JuntoBot, fake_discord: FakeDiscord) -> None:
+    path = f"/channels/{fake_discord.general_channel_id}/messages"
+
+    def button(custom_id: str, label: str = "Go") -> dict[str, Any]:
+        return {"type": 2, "style": 1, "custom_id": custom_id, "label": label}
+
+    def row(*buttons: dict[str, Any]) -> dict[str, Any]:
+        return {"type": 1, "components": list(buttons)}
+
+    rows = [row(button(f"b{i}")) for i in range(6)]
+    status, data, _ = await _raw(fake_discord, "POST", path, {"components": rows})
+    assert status == 400 and _form_error(data, "components")
+    wide = row(*(button(f"b{i}") for i in range(6)))
+    status, data, _ = await _raw(fake_discord, "POST", path, {"components": [wide]})
+    assert status == 400 and _form_error(data, "components", 0, "components")
+    status, data, _ = await _raw(
+        fake_discord, "POST", path, {"components": [row(button("x" * 101))]}
+    )
+    assert status == 400 and _form_error(data, "components", 0, "components", 0, "custom_id")
+    status, data, _ = await _raw(
+        fake_discord, "POST", path, {"components": [row(button("a", "l" * 81))]}
+    )
+    assert status == 400 and _form_error(data, "components", 0, "components", 0, "label")
+    status, data, _ = await _raw(
+        fake_discord, "POST", path, {"components": [row(button("a"), button("a"))]}
+    )
+    assert _form_error(data, "components", 0, "components", 1, "custom_id") == (
+        "COMPONENT_CUSTOM_ID_DUPLICATED"
+    )
+    full = [row(*(button(f"r{r}b{b}", "l" * 80) for b in range(5))) for r in range(5)]
+    status, _, _ = await _raw(fake_discord, "POST", path, {"content": "x", "components": full})
+    assert status == 200
+
+
+async def test_the_fake_enforces_file_count_and_size(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    path = f"/channels/{fake_discord.general_channel_id}/messages"
+    eleven = {f"f{i}.txt": b"x" for i in range(11)}
+    status, data, _ = await _raw(fake_discord, "POST", path, {"content": "x"}, eleven)
+    assert status == 400 and _form_error(data, "attachments")
+    fake_discord.upload_limit = 100
+    channel = _text_channel(bot, fake_discord.general_channel_id)
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send(file=discord.File(io.BytesIO(b"x" * 101), "big.bin"))
+    assert refused.value.status == 413 and refused.value.code == 40005
+    sent = await channel.send(file=discord.File(io.BytesIO(b"x" * 100), "fits.bin"))
+    assert sent.attachments[0].size == 100
+    # Interactions carry the limit, as Discord's do.
+    interaction = await fake_discord.send_slash_command(
+        "junto join", {"topic": "rust", "size": 2, "buddy": fake_discord.user_ids["bob"]}
+    )
+    assert interaction.payload["attachment_size_limit"] == 100
+
+
+async def test_the_fake_works_out_channel_permissions(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    channel_id = fake.general_channel_id
+    channel = _text_channel(bot, channel_id)
+    message = await channel.send("first")
+    everything = fake.channel_permissions(channel_id, fake.bot_id)
+    await fake.update_overwrite(channel_id, fake.bot_id, deny=Permission.SEND_MESSAGES)
+    with pytest.raises(discord.Forbidden) as refused:
+        await channel.send("no")
+    assert refused.value.code == 50013
+    # Without Send Messages, embeds and files go too (Discord's implicit rule).
+    left = fake.channel_permissions(channel_id, fake.bot_id)
+    assert not left & (Permission.EMBED_LINKS | Permission.ATTACH_FILES)
+    await fake.update_overwrite(channel_id, fake.bot_id, deny=Permission.ADD_REACTIONS)
+    with pytest.raises(discord.Forbidden):
+        await message.add_reaction("✅")  # the first of its emoji needs Add Reactions
+    await fake.add_reaction(fake.user_ids["alice"], channel_id, message.id, "✅")
+    await message.add_reaction("✅")  # joining an existing one does not
+    await fake.update_overwrite(channel_id, fake.bot_id, deny=Permission.VIEW_CHANNEL)
+    with pytest.raises(discord.Forbidden) as refused:
+        await channel.send("no")
+    assert refused.value.code == 50001
+    assert fake.channel_permissions(channel_id, fake.bot_id) == 0
+    # A role overwrite counts too, and a member overwrite beats it.
+    await fake.update_overwrite(channel_id, fake.bot_id)
+    await fake.update_overwrite(channel_id, fake.bot_role_id, deny=Permission.SEND_MESSAGES)
+    assert not fake.channel_permissions(channel_id, fake.bot_id) & Permission.SEND_MESSAGES
+    await fake.update_overwrite(channel_id, fake.bot_id, allow=Permission.SEND_MESSAGES)
+    assert fake.channel_permissions(channel_id, fake.bot_id) == everything
+    # discord.py's cache (from CHANNEL_UPDATE) agrees with the fake.
+    await fake.update_overwrite(channel_id, fake.bot_role_id, deny=Permission.ADD_REACTIONS)
+    await fake.update_overwrite(channel_id, fake.bot_id)
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None
+    await fake.wait_until(
+        lambda: not channel.permissions_for(guild.me).add_reactions, what="the cache"
+    )
+    # The interaction says what the bot may do in the channel it came from.
+    interaction = await fake.send_slash_command(
+        "junto join", {"topic": "rust", "size": 2, "buddy": fake.user_ids["bob"]}
+    )
+    app = int(interaction.payload["app_permissions"])
+    assert not app & Permission.ADD_REACTIONS and app & Permission.SEND_MESSAGES
+
+
+async def test_the_fake_sends_nothing_from_a_channel_the_bot_cannot_view(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    channel_id = fake.general_channel_id
+    message = await _text_channel(bot, channel_id).send("vote")
+    alice, bob = fake.user_ids["alice"], fake.user_ids["bob"]
+    fake.deny_bot(channel_id, Permission.VIEW_CHANNEL)
+    unseen = bot.wait_for("raw_reaction_add", check=lambda p: p.user_id == alice, timeout=0.3)
+    await fake.add_reaction(alice, channel_id, message.id, "✅")
+    with pytest.raises(asyncio.TimeoutError):
+        await unseen
+    assert [e for e, _ in fake.suppressed_events] == ["MESSAGE_REACTION_ADD"]
+    fake.set_overwrite(channel_id, fake.bot_id)
+    seen = bot.wait_for("raw_reaction_add", check=lambda p: p.user_id == bob, timeout=2)
+    await fake.add_reaction(bob, channel_id, message.id, "✅")
+    assert (await seen).user_id == bob
+
+
+async def test_the_fake_refuses_events_and_channels_without_the_permission(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    role = fake.roles[fake.guild_id][fake.bot_role_id]
+    role["permissions"] = str(
+        int(role["permissions"])
+        & ~(Permission.MANAGE_EVENTS | Permission.CREATE_EVENTS | Permission.MANAGE_CHANNELS)
+    )
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None
+    start = discord.utils.utcnow() + datetime.timedelta(days=1)
+    with pytest.raises(discord.Forbidden) as refused:
+        await guild.create_scheduled_event(
+            name="Jam",
+            start_time=start,
+            end_time=start + datetime.timedelta(hours=1),
+            entity_type=discord.EntityType.external,
+            location="Library",
+            privacy_level=discord.PrivacyLevel.guild_only,
+        )
+    assert refused.value.code == 50013
+    with pytest.raises(discord.Forbidden):
+        await guild.create_text_channel("circle")
+
+
+async def test_the_fake_caps_events_and_checks_their_fields(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None
+    start = discord.utils.utcnow() + datetime.timedelta(days=1)
+
+    async def create(**fields: Any) -> discord.ScheduledEvent:
+        return await guild.create_scheduled_event(
+            **{
+                "name": "Jam",
+                "start_time": start,
+                "end_time": start + datetime.timedelta(hours=1),
+                "entity_type": discord.EntityType.external,
+                "location": "Library",
+                "privacy_level": discord.PrivacyLevel.guild_only,
+                **fields,
+            }
+        )
+
+    with pytest.raises(discord.HTTPException, match="location"):
+        await create(location="x" * 101)
+    with pytest.raises(discord.HTTPException, match="description"):
+        await create(description="x" * 1001)
+    with pytest.raises(discord.HTTPException, match="name"):
+        await create(name="x" * 101)
+    for index in range(99):
+        fake.add_scheduled_event(fake.guild_id, f"People's {index}", start)
+    made = await create()  # the hundredth
+    with pytest.raises(discord.HTTPException) as refused:
+        await create()
+    assert refused.value.code == 30038
+    await made.cancel()  # a cancelled event no longer counts
+    await create()
+    assert fake.uncompleted_events(fake.guild_id) == 100
+
+
+async def test_the_fake_caps_channels_per_category_and_guild(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None
+    category = guild.get_channel(fake.category_id)
+    assert isinstance(category, discord.CategoryChannel)
+    inside = sum(1 for c in fake.channels.values() if c.get("parent_id") == str(category.id))
+    for index in range(50 - inside):
+        fake.add_channel(fake.guild_id, f"room-{index}", parent_id=category.id)
+    with pytest.raises(discord.HTTPException) as refused:
+        await guild.create_text_channel("one-more", category=category)
+    assert refused.value.code == 50035 and "parent_id" in str(refused.value)
+    in_guild = sum(1 for c in fake.channels.values() if c.get("guild_id") == str(guild.id))
+    for index in range(500 - in_guild):
+        fake.add_channel(fake.guild_id, f"hall-{index}")
+    with pytest.raises(discord.HTTPException) as refused:
+        await guild.create_text_channel("one-more")
+    assert refused.value.code == 30013
+
+
+async def test_the_fake_ends_interaction_tokens_after_fifteen_minutes(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    assert fake_discord.interaction_token_life == 15 * 60
+    fake_discord.interaction_token_life = 0.2
+    interaction = await fake_discord.send_slash_command("junto session create", {"title": "x"})
+    await fake_discord.wait_for_callback(interaction)
+    await asyncio.sleep(0.3)
+    status, data, _ = await _raw(
+        fake_discord,
+        "POST",
+        f"/webhooks/{fake_discord.application_id}/{interaction.token}",
+        {"content": "too late"},
+    )
+    assert status == 401 and data["code"] == 50027
+
+
+async def test_the_fake_counts_rate_limit_buckets_so_discord_py_waits_first(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    fake.bucket_limits["/channels/{channel_id}/messages"] = (2, 0.5)
+    channel = _text_channel(bot, fake.general_channel_id)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for index in range(5):
+        await channel.send(f"message {index}")
+    # discord.py read X-RateLimit-Remaining: 0 and waited out each window itself.
+    assert loop.time() - started >= 1.0
+    assert fake.bucket_refusals == []
+    # A client that ignores the headers is refused, as Discord refuses it.
+    path = f"/channels/{fake.general_channel_id}/messages"
+    answers = [await _raw(fake, "POST", path, {"content": "x"}) for _ in range(3)]
+    statuses = [status for status, _, _ in answers]
+    assert 429 in statuses and fake.bucket_refusals
+    _, body, headers = answers[statuses.index(429)]
+    assert headers["X-RateLimit-Remaining"] == "0" and headers["X-RateLimit-Scope"] == "user"
+    assert body["retry_after"] > 0 and float(headers["X-RateLimit-Reset-After"]) > 0
+    # Another channel is another bucket.
+    other = fake.add_channel(fake.guild_id, "other")
+    status, _, headers = await _raw(fake, "POST", f"/channels/{other}/messages", {"content": "x"})
+    assert status == 200 and headers["X-RateLimit-Remaining"] == "1"
+
+
+async def test_the_fake_refuses_unknown_emoji(bot: JuntoBot, fake_discord: FakeDiscord) -> None:
+    message = await _text_channel(bot, fake_discord.general_channel_id).send("react")
+    for emoji in ("thumbsup", "<:party:123456789012345678>"):
+        with pytest.raises(discord.HTTPException) as refused:
+            await message.add_reaction(emoji)
+        assert refused.value.code == 10014
+    await message.add_reaction("✅")
+
+
+async def test_the_fake_sends_reaction_clears_and_super_reactions(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    alice = fake.user_ids["alice"]
+    channel_id = fake.general_channel_id
+    message = await _text_channel(bot, channel_id).send("vote")
+    burst = bot.wait_for("raw_reaction_add", check=lambda p: p.user_id == alice, timeout=2)
+    await fake.add_reaction(alice, channel_id, message.id, "✅", burst=True)
+    assert (await burst).burst
+    await fake.add_reaction(alice, channel_id, message.id, "✅")
+    counted = fake.render_message(message.id)["reactions"][0]
+    assert counted["count"] == 2 and counted["count_details"] == {"burst": 1, "normal": 1}
+    one = bot.wait_for("raw_reaction_clear_emoji", timeout=2)
+    await fake.clear_reactions(channel_id, message.id, "✅")
+    assert str((await one).emoji) == "✅"
+    await fake.add_reaction(alice, channel_id, message.id, "❌")
+    every = bot.wait_for("raw_reaction_clear", timeout=2)
+    await message.clear_reactions()  # a moderator's REST call, as Junto would see it
+    assert (await every).message_id == message.id
+    assert "reactions" not in fake.render_message(message.id)
+
+
+async def test_the_fake_records_embed_titles_discord_would_show_raw(
+    bot: JuntoBot, fake_discord: FakeDiscord
+) -> None:
+    channel = _text_channel(bot, fake_discord.general_channel_id)
+    await channel.send(embed=discord.Embed(title="Plain title", description="**fine here**"))
+    assert fake_discord.raw_markup == []
+    for title in ("**Bob's record**", "At <t:1796119200:f>", "Hi <@123>"):
+        await channel.send(embed=discord.Embed(title=title))
+    assert [t for _, t in fake_discord.raw_markup] == [
+        "**Bob's record**",
+        "At <t:1796119200:f>",
+        "Hi <@123>",
+    ]
+    fake_discord.raw_markup.clear()  # seen; the fixture checks the list is empty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from nio import AsyncClientConfig, MegolmEvent
 from nio.crypto import ENCRYPTION_ENABLED
 
+from bot.replies import Address, Notice, Reply
 from tests.adapters.matrix.adapter_support import (
     Person,
     bot_account,
@@ -63,5 +65,36 @@ async def test_commands_and_answers_in_an_encrypted_room(
         try:
             answer = await alice.command(room, "!circle info spanish-a2")
             assert "Spanish at A2" in answer
+        finally:
+            await bot.stop()
+
+
+async def test_a_long_answer_in_an_encrypted_room_fits_in_its_events(
+    homeserver: Homeserver, matrix_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Encrypted, the content grows (non-ASCII escaped, then base64): still every part
+    is an event the homeserver takes."""
+    config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
+    alice = Person(await matrix_client("alice", store_path=tmp_path / "alice", config=config))
+    await alice.client.keys_upload()
+    account = await bot_account(homeserver)
+    room = await open_room(alice, [account.user_id], encrypted=True)
+    settings = bot_config(homeserver, account.user_id, account.password, tmp_path / "store", [room])
+    async with app_on("sqlite", tmp_path) as app:
+        bot = await start_bot(app, settings)
+        try:
+            await alice.until(lambda: joined(alice, room, bot.user_id), what="Junto joining")
+            text = "\n".join(f"{i} " + "🎉é" * 150 for i in range(200))
+            notice = Notice(
+                Reply("journey.note", {"text": text}),
+                addresses=(Address("matrix", "place", room),),
+                community="test",
+            )
+            assert await bot.bot.deliver([notice]) == []
+            assert bot.bot.state.pending() == []  # nothing left queued
+            last = await alice.notice(room, "199 ")
+            assert last.decrypted
+            stored = await _raw(homeserver, alice, room, last.event_id)
+            assert len(json.dumps(stored).encode()) < 65_536
         finally:
             await bot.stop()

@@ -81,6 +81,8 @@ async def test_reminders_reviews_and_ballots_by_reaction(
         await alice.react(room, post.event_id, CHECK)
         refused = await alice.direct_notice(bot.user_id, "hosts don't review their own event")
         assert "doesn't count" in refused.body
+        # Junto has no power to redact here: the reaction stays, and Junto says so once.
+        assert room in bot.bot._cannot_redact
 
         # An emoji that casts nothing gets no answer; dan's ✅ is the second ballot.
         await dan.react(room, post.event_id, "🎉")

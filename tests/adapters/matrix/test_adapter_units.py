@@ -184,3 +184,58 @@ def test_only_a_missing_trailing_free_text_argument_takes_literal_text() -> None
     given = parse_text("!badge verify hello", "!", catalogue)
     assert wants_text(given, catalogue) is None
     assert wants_text(parse_text("!circle list", "!", catalogue), catalogue) is None
+
+
+async def test_the_bot_hands_back_what_another_community_or_platform_sends(
+    tmp_path: Path,
+) -> None:
+    """One process serves one Matrix community; the job runner may hand it any
+    community's notices. Another community's go back untouched (its own bot sends
+    them), and so do addresses on other platforms: nothing is sent for them here."""
+    from adapters.matrix.client import MatrixBot
+    from adapters.matrix.config import MatrixConfig
+    from bot.replies import Address, Notice, Reply
+    from tests.support import app_on
+
+    async with app_on("sqlite", tmp_path) as app:
+        config = MatrixConfig(
+            homeserver="http://127.0.0.1:9",
+            user_id="@junto:example.org",
+            password="secret-password",
+            store_path=tmp_path / "store",
+            community="ours",
+            rooms=("!main:example.org",),
+        )
+        bot = MatrixBot(app.core, config)
+        try:
+            theirs = Notice(
+                Reply("review.withdrawn", {"number": 1}),
+                addresses=(Address("matrix", "place", "!theirs:example.org"),),
+                community="theirs",
+            )
+            ours_elsewhere = Notice(
+                Reply("review.withdrawn", {"number": 2}),
+                addresses=(Address("discord", "member", "123"),),
+                community="ours",
+            )
+            left = await bot.deliver([theirs, ours_elsewhere])
+            assert left == [theirs, ours_elsewhere]
+            assert bot.state.pending() == []
+            # Nor does a command's reply carry another community's notices.
+            assert await bot._notice_messages([theirs], "cause") == []
+        finally:
+            await bot.close()
+
+
+def test_long_text_is_split_into_notices_that_fit_an_event() -> None:
+    from adapters.matrix.replies import MAX_CONTENT_BYTES, content_size, notice_contents
+
+    text = "\n".join(f"{i} " + "é" * 300 for i in range(300))
+    parts = notice_contents(text, in_reply_to="$asked")
+    assert len(parts) > 1
+    assert "\n".join(p["body"] for p in parts) == text
+    assert all(content_size(p) <= MAX_CONTENT_BYTES for p in parts)
+    assert all(p["m.relates_to"] == {"m.in_reply_to": {"event_id": "$asked"}} for p in parts)
+    one_line = "x" * 100_000  # no line ends to cut at
+    assert "".join(p["body"] for p in notice_contents(one_line)) == one_line
+    assert notice_contents("short") == [notice_content("short")]
