@@ -34,7 +34,7 @@ def _rows(table: Table, sqlite: bool) -> str:
     rows = (
         f"json_group_array(json_array({names}))"
         if sqlite
-        else f"json_agg(json_build_array({names}))"
+        else f"json_agg(json_build_array({names}))::text"
     )
     # A refusal keeps one thing: its reply under its command key (with no member),
     # so a repeat of the key is answered alike.

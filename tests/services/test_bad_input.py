@@ -190,3 +190,15 @@ def test_the_text_parser_refuses_before_echoing_anything(line: str) -> None:
         parse(line, "!", default_catalogue())
     assert error.value.code == "input.unstorable_message"
     assert error.value.params == {}
+
+
+async def test_the_snapshot_sees_what_an_accepted_command_changes(
+    community: Community, app: App
+) -> None:
+    await _set_up(community)
+    before = await snapshot(app.engine)
+    await community.ok("bob", "!journal add Another note")
+    await community.ok("alice", "!admin settings pass_share 3/4")
+    changed = changes(before, await snapshot(app.engine))
+    assert {"journal_notes", "settings", "audit", "command_keys"} <= changed.keys()
+    assert changed["journal_notes"][0] == [] and len(changed["journal_notes"][1]) == 1
