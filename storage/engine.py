@@ -31,16 +31,26 @@ def database_url(target: str) -> str:
     return f"sqlite+aiosqlite:///{Path(target).expanduser()}"
 
 
+CONNECT_TIMEOUT = 10  # seconds
+
+
 def make_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -> AsyncEngine:
     url = database_url(url)
     if url.startswith("sqlite"):
         return _sqlite(url)
-    connect_args: dict[str, Any] = {}
+    # A server that can't be reached is reported within seconds, not a minute.
+    connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT}
     if schema is not None:
         # A private schema per test run keeps runs apart on one database.
         connect_args["server_settings"] = {"search_path": schema}
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args=connect_args,
+        # A pooled connection may have died while idle (the server restarted, or
+        # dropped it): each is checked as it is taken, and replaced if dead.
+        pool_pre_ping=True,
     )
 
 
