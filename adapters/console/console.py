@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import secrets
 import sys
@@ -16,8 +17,11 @@ from adapters.text import is_command, parse
 from bot.core import Call, CommunitySpec, Core, Reaction
 from bot.errors import DomainError
 from bot.model.members import Actor
+from bot.ports.unit_of_work import Unavailable
 from bot.rendering import Style, format_instant, render
-from bot.replies import Notice, Outcome, Reply, error_reply
+from bot.replies import Notice, Outcome, Reply, error_reply, internal_error
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 ROOM = "general"
@@ -205,4 +209,16 @@ class Console:
             line = await asyncio.to_thread(stream.readline)
             if not line:
                 break
+            await self._handle_safely(line)
+
+    async def _handle_safely(self, line: str) -> None:
+        """One line, whatever happens to it: the console outlives a lost database and
+        any bug, so the next line is read as usual."""
+        try:
             await self.handle(line)
+        except Unavailable as error:
+            log.warning("console line %d: the database is unavailable: %s", self._lines, error)
+            self._say("(" + render(error_reply("error.unavailable", {}), Style()) + ")")
+        except Exception as error:
+            reply = internal_error(log, f"console line {self._lines}", error)
+            self._say("(" + render(reply, Style()) + ")")
