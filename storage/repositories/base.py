@@ -13,8 +13,9 @@ from sqlalchemy.sql import Executable
 from bot.ports.unit_of_work import Duplicate, Retry, Unavailable
 
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
-# The server is shutting down or starting up, or has too many connections.
-_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
+# The server is shutting down or starting up, has too many connections, or takes
+# no writes (a standby, or a database made read-only while it ran).
+_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300", "25006"}
 
 
 def unavailable(error: BaseException) -> bool:
@@ -26,7 +27,10 @@ def unavailable(error: BaseException) -> bool:
     if error.connection_invalidated:
         return True
     state = _sqlstate(error) or ""
-    return state.startswith("08") or state in _UNAVAILABLE_SQLSTATES
+    if state.startswith("08") or state in _UNAVAILABLE_SQLSTATES:
+        return True
+    # SQLite's file (or its directory) stopped taking writes while it ran.
+    return "readonly database" in str(error.orig).lower()
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
