@@ -33,8 +33,8 @@ MESSAGES: dict[str, str] = {
         "pair); remove it and try again."
     ),
     "input.unstorable_message": (
-        "Your message has a character I can't read or store (a NUL, or half of a UTF-16 "
-        "surrogate pair); remove it and try again."
+        "Your message has a character I can't read or store (a NUL, half of a UTF-16 "
+        "surrogate pair, or bytes that aren't UTF-8); remove it and try again."
     ),
     "input.unstorable_speaker": (
         "Your name or id on this platform has a character I can't store (a NUL, or half "
