@@ -70,8 +70,11 @@ def code_for(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
+_CODE_LENGTH = 64  # what the awards table keeps
+
+
 def skill_code(skill: str) -> str:
-    return "skill-" + code_for(skill)
+    return ("skill-" + code_for(skill))[:_CODE_LENGTH]
 
 
 def parse_classes(text: str) -> list[BadgeClass]:
