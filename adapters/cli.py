@@ -12,6 +12,7 @@ from pathlib import Path
 from adapters.config import Config, load
 from adapters.database import DatabaseProblem, check, describe, require_writable, shown
 from adapters.errors import ConfigError
+from bot.model.units import EARLIEST, LATEST
 from storage.engine import database_url, make_engine, sqlite_path
 from storage.migrate import applied, pending, upgrade
 from storage.repositories.ledger import check_engine
@@ -26,6 +27,12 @@ def _instant(text: str) -> datetime:
         ) from None
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs a zone, e.g. 2026-12-01T09:00Z")
+    try:
+        within = EARLIEST <= value < LATEST
+    except OverflowError:  # an offset that takes it past the calendar's ends
+        within = False
+    if not within:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between the years 1900 and 2999")
     return value
 
 

@@ -35,15 +35,27 @@ class MovableClock(Protocol):
     def advance(self, by: timedelta) -> None: ...
 
 
+# Further than any rule looks ahead (escrows, membership years), and far inside
+# what a date can hold however often the clock is moved.
+_LONGEST_SPAN = timedelta(days=10 * 366)
+
+
 def parse_span(text: str) -> timedelta:
     """`3d`, `1d12h`, `90m`, `2w` -> a timedelta."""
     cleaned = text.replace(" ", "")
     parts = _SPAN.findall(cleaned)
     if not parts or "".join(n + u for n, u in parts).lower() != cleaned.lower():
         raise ValueError(text)
-    return sum(
-        (timedelta(**{_UNITS[unit.lower()]: int(number)}) for number, unit in parts), timedelta()
-    )
+    try:
+        span = sum(
+            (timedelta(**{_UNITS[unit.lower()]: int(number)}) for number, unit in parts),
+            timedelta(),
+        )
+    except OverflowError:
+        raise ValueError(text) from None
+    if span > _LONGEST_SPAN:
+        raise ValueError(text)
+    return span
 
 
 class Console:
@@ -137,7 +149,10 @@ class Console:
                 try:
                     span = parse_span(rest)
                 except ValueError:
-                    self._say("(say how far: `:advance 3d`, `:advance 2h`, `:advance 1d12h`)")
+                    self._say(
+                        "(say how far, up to ten years: `:advance 3d`, `:advance 2h`, "
+                        "`:advance 1d12h`)"
+                    )
                     return
                 self.clock.advance(span)
                 notices = await self.core.run_due()
