@@ -251,3 +251,21 @@ def test_the_console_refuses_bytes_that_are_not_text_and_reads_on(tmp_path: Path
     assert out.count("I can't read or store") == 2, out
     assert "Noted in your journey (4 characters)" in out
     assert b"Traceback" not in result.stderr
+
+
+def test_clocks_past_the_calendars_ends_are_refused(tmp_path: Path) -> None:
+    result = junto("console", "--db", "c.db", "--clock", "9999-12-31T23:59Z", cwd=tmp_path)
+    assert result.returncode == 2 and "is not between the years 1900 and 2999" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = junto(
+        "console",
+        "--db",
+        "c.db",
+        "--clock",
+        "2026-12-01T09:00Z",
+        cwd=tmp_path,
+        stdin="alice: :advance 99999999999w\n:advance 500000w\n:advance 1d\n:now\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("(say how far, up to ten years") == 2
+    assert "(it is Wed 02 Dec 2026 09:00 UTC)" in result.stdout

@@ -98,7 +98,11 @@ SETTING_VALUES = [
 ]  # fmt: skip
 PEOPLE = ["@alice", "@bob", "@carol", "@dan", "bob", "@nobody", "@", "<@123>", "@bob:example.org"]
 CIRCLES = ["python-basics", "spanish-a2", "nope", "Python-Basics", "a", "x" * 40, "a--b"]
-TEXTS = ["hello", "tutoring", "python", "online", "full refund", "x" * 300, "GBP", "JPY", "ABC"]
+TEXTS = [
+    "hello", "tutoring", "python", "online", "full refund", "x" * 300, "GBP", "JPY", "ABC",
+    # Longer once casefolded or normalised than as typed.
+    "ß" * 80, "ﬃ" * 80, "İ" * 80, "ẞ" * 200,
+]  # fmt: skip
 SPEAKERS = [*MEMBERS, "erin", "Frank", "g.h-i"]
 
 

@@ -65,6 +65,8 @@ REFUSED = {
         "admin.setting_value"
     ),
     ("alice", '!admin settings badge_classes "Giver=delivered:99999999h"'): ("admin.setting_value"),
+    # Text that casefolding makes longer than its column.
+    ("alice", f'!profile set context:"{"ß" * 81}"'): "input.too_long",
     ("alice", f"!event rsvp {'1' * 5000} going"): "input.number_ref",
     ("alice", f"!circle create big Big {'9' * 5000}"): "input.integer",
 }
@@ -95,6 +97,13 @@ async def test_a_time_the_clocks_skip_is_named_with_the_next_that_exists(
     # A time the clocks pass twice (autumn) is the earlier of the two.
     autumn = await community.ok("alice", f'{EVENT} "2027-10-31 01:30" 30m')
     assert "Sun 31 Oct 2027 00:30 UTC" in autumn.text
+
+
+async def test_text_that_casefolds_longer_is_stored(community: Community) -> None:
+    await _set_up(community)
+    said = await community.ok("alice", f'!profile set context:"{"ß" * 80}"')
+    assert "ß" * 80 in said.text
+    await community.ok("alice", f'!profile set name:"{"ﬃ" * 80}"')
 
 
 async def test_sane_settings_next_to_the_degenerate_ones_are_kept(community: Community) -> None:
@@ -202,3 +211,30 @@ async def test_the_snapshot_sees_what_an_accepted_command_changes(
     changed = changes(before, await snapshot(app.engine))
     assert {"journal_notes", "settings", "audit", "command_keys"} <= changed.keys()
     assert changed["journal_notes"][0] == [] and len(changed["journal_notes"][1]) == 1
+
+
+async def test_a_long_skill_still_makes_a_badge_that_fits_its_table(
+    community: Community,
+) -> None:
+    """The skill badge's code is "skill-" and the skill: an 80-character skill made it
+    longer than the awards table keeps, and a passing assessment failed."""
+    await _set_up(community)
+    skill = "a" * 80
+    await community.ok("carol", f"!provider register {skill} 1")
+    proposed = await community.ok("bob", f"!agreement propose @carol {skill} @bob 1 from:@alice")
+    number = proposed.text.split("#", 1)[1].split(" ", 1)[0].rstrip(":.,)")
+    await community.ok("carol", f"!agreement accept {number}")
+    await community.ok("dan", "!profile set context:Lima")
+    await community.ok("alice", "!admin role @dan assessor")
+    passed = await community.ok("dan", f"!assess {number} @bob pass showed it")
+    assert passed.key == "assess.passed"
+    listed = await community.ok("bob", "!badge list")
+    assert f"Skill: {skill}" in listed.text
+
+
+async def test_what_a_refusal_quotes_back_is_kept_short(community: Community) -> None:
+    said = await community.say("alice", "!circle list " + "z " * 20_000)
+    assert said.key == "input.extra"
+    assert len(said.text) < 500 and said.text.count("z") <= 300
+    said = await community.say("alice", "!" + "x" * 60_000)
+    assert said.key == "command.unknown_nohint" and len(said.text) < 500
