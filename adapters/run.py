@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from adapters.app import build, console_community
 from adapters.config import Config
 from adapters.console.console import Console
+from adapters.database import check, require_writable
 from adapters.discord.service import run_discord
 from adapters.errors import ConfigError
 from adapters.matrix.runner import run_matrix
@@ -77,6 +78,8 @@ async def run_configured(config: Config) -> None:
     """Start every adapter the config names."""
     chat: list[Coroutine[Any, Any, None]] = []
     if config.discord is not None or config.matrix is not None:
+        check(config.database_url, write=True, create=True)
+        await require_writable(config.database_url)
         app = await build(
             config.database_url, defaults=config.defaults, credentials=config.credentials
         )
@@ -90,8 +93,8 @@ async def run_configured(config: Config) -> None:
         finally:
             await app.engine.dispose()
         return
-    if config.console is None:
-        raise ConfigError(
-            "nothing to run: add a [console], [discord] or [matrix] table to the config"
-        )
-    await run_console(config.database_url, config=config)
+    # Not the console: it reads a terminal, and `junto run` serves chat platforms.
+    raise ConfigError(
+        "nothing to run: the config enables no chat platform; add a [discord] or "
+        "[matrix] table (`junto console --config FILE` runs the [console] community)"
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.commands import Catalogue, Command, Kind
 from bot.errors import DomainError
+from bot.model.units import storable
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»"}
 
@@ -64,6 +65,10 @@ def tokenize(text: str) -> list[str]:
 
 
 def parse(text: str, prefix: str, catalogue: Catalogue) -> ParsedCommand:
+    # Refused before anything echoes a piece of it back: a lone surrogate can't even
+    # be printed.
+    if not storable(text):
+        raise DomainError("input.unstorable_message")
     body = text.lstrip()[len(prefix) :]
     scanner = _scan(body)
     head = list(itertools.islice(scanner, 2))

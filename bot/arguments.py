@@ -10,7 +10,13 @@ from typing import Any
 from bot.commands import Arg, Command, Ctx, Kind
 from bot.errors import DomainError
 from bot.model.members import Member, MemberRef
-from bot.model.units import circle_name, parse_instant, parse_minutes
+from bot.model.units import (
+    check_minutes,
+    circle_name,
+    parse_instant,
+    parse_minutes,
+    storable,
+)
 
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 
@@ -22,6 +28,8 @@ def usage_error(code: str, command: Command, **params: Any) -> DomainError:
 async def bind(ctx: Ctx, command: Command, raw: Mapping[str, Any]) -> dict[str, Any]:
     for name in raw:
         if command.arg(name) is None:
+            if not storable(name):
+                raise DomainError("input.unstorable", name="option")
             raise usage_error("input.unknown_option", command, option=name)
     bound: dict[str, Any] = {}
     for arg in command.args:
@@ -36,6 +44,14 @@ async def bind(ctx: Ctx, command: Command, raw: Mapping[str, Any]) -> dict[str, 
 
 
 async def _coerce(ctx: Ctx, arg: Arg, value: Any) -> Any:
+    # Whatever a platform sends, nothing that can't be stored reaches a rule: a NUL
+    # would fail in PostgreSQL, a lone surrogate in every encoder.
+    if isinstance(value, str) and not storable(value):
+        raise DomainError("input.unstorable", name=arg.name)
+    if isinstance(value, MemberRef) and not all(
+        storable(part) for part in (value.platform, value.external_id, value.display_name or "")
+    ):
+        raise DomainError("input.unstorable", name=arg.name)
     match arg.kind:
         case Kind.TEXT | Kind.REST | Kind.SETTING:
             text = " ".join(str(value).split())
@@ -45,8 +61,9 @@ async def _coerce(ctx: Ctx, arg: Arg, value: Any) -> Any:
         case Kind.INTEGER:
             return _integer(arg, value)
         case Kind.DURATION:
-            minutes = value if isinstance(value, int) else parse_minutes(str(value))
-            return minutes
+            if isinstance(value, int):
+                return check_minutes(value, value)
+            return parse_minutes(str(value))
         case Kind.INSTANT:
             return parse_instant(str(value), ctx.timezone)
         case Kind.CHOICE:
@@ -68,11 +85,17 @@ async def _coerce(ctx: Ctx, arg: Arg, value: Any) -> Any:
     raise AssertionError(f"unhandled argument kind {arg.kind}")
 
 
+_LONGEST_INTEGER = 24  # digits and a sign: past this, a number is only a typo
+
+
 def _integer(arg: Arg, value: Any) -> int:
+    text = str(value).strip()
     try:
-        number = int(str(value).strip())
+        if len(text) > _LONGEST_INTEGER:
+            raise ValueError(text)
+        number = int(text)
     except ValueError:
-        raise DomainError("input.integer", name=arg.name, value=value) from None
+        raise DomainError("input.integer", name=arg.name, value=text[:_LONGEST_INTEGER]) from None
     low = arg.low if arg.low is not None else -(2**31)
     high = arg.high if arg.high is not None else 2**31 - 1
     if not low <= number <= high:

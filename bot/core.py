@@ -15,9 +15,10 @@ from bot.errors import DomainError
 from bot.jobs import Host, address
 from bot.model.members import Actor, Member
 from bot.model.settings import Settings
+from bot.model.units import storable, without_unstorable
 from bot.ports.clock import Clock
 from bot.ports.communities import Community
-from bot.ports.unit_of_work import Duplicate, Retry, UnitOfWork, UnitOfWorkFactory
+from bot.ports.unit_of_work import Duplicate, Retry, Unavailable, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Anchor, Notice, Outcome, Reply, error_reply, internal_error
 from bot.services import circles, lookups, suggestions
 
@@ -98,17 +99,30 @@ class Core:
         return found
 
     async def run(self, call: Call) -> Outcome:
+        if not _storable(call.actor, call.key, call.place or "", call.command):
+            return _refused("input.unstorable_speaker")
         command = self.catalogue.get(call.command)
         if command is None:
             return Outcome(error_reply("command.unknown_nohint", {"command": call.command}))
-        return await self._run_with_retries(call, command)
+        try:
+            return await self._run_with_retries(call, command)
+        except Unavailable as error:
+            return _unavailable(call, error)
 
     async def _run_with_retries(self, call: Call, command: Command) -> Outcome:
+        lost = False
         for attempt in range(_ATTEMPTS):
             try:
                 return await self._run_once(call, command)
             except Retry:
                 log.info("retrying %s after a storage conflict (attempt %d)", call.key, attempt)
+            except Unavailable as error:
+                if lost:
+                    raise
+                # Once more on a fresh connection: the one it had may have died while
+                # idle. The key makes this safe if the first commit did land.
+                lost = True
+                log.info("retrying %s after losing the database: %s", call.key, error)
             except Duplicate:
                 # The same key committed concurrently: its first result stands.
                 # Any other clash (two members taking one name) is run again and
@@ -120,6 +134,15 @@ class Core:
 
     async def react(self, reaction: Reaction) -> Outcome | None:
         """Route a reaction on a message Junto posted to the object it stands for."""
+        if not _storable(reaction.actor, reaction.key, reaction.message_id, reaction.emoji):
+            return _refused("input.unstorable_speaker")
+        try:
+            return await self._react(reaction)
+        except Unavailable as error:
+            call = Call("react", reaction.actor, reaction.key, reaction.community)
+            return _unavailable(call, error)
+
+    async def _react(self, reaction: Reaction) -> Outcome | None:
         community = await self._community(reaction.community)
         async with self.uow_factory() as uow:
             anchor = await uow.posts.find(
@@ -154,6 +177,8 @@ class Core:
     ) -> list[suggestions.Suggestion]:
         """What a half-typed argument may be (a circle name, an event's number...),
         for platforms that complete arguments as members type."""
+        if not _storable(actor, typed, kind):
+            return []
         found = await self._community(community)
         async with self.uow_factory() as uow:
             settings = Settings(self.defaults, await uow.settings.stored(found.id))
@@ -288,7 +313,7 @@ class Core:
                 return _outcome(reply, member, settings, notices)
             except DomainError as error:
                 failure = error_reply(error.code, error.params)
-            except (Retry, Duplicate):
+            except (Retry, Duplicate, Unavailable):
                 raise
             except Exception as error:  # a bug must not leave a command unanswered
                 failed = _outcome(self._internal_error(call, error), member, settings)
@@ -323,15 +348,30 @@ class Core:
         # (`profile set name:`), since the platform's name is only the starting point.
         actor = call.actor
         first = call.community.first_speaker_admin and await uow.members.count(community.id) == 0
-        member = await uow.members.create(
-            community.id, (actor.display_name or actor.external_id)[:80], now, admin=first
-        )
+        # The platform's name is only a start: a character it can't store is dropped.
+        name = without_unstorable(actor.display_name).strip() or actor.external_id
+        member = await uow.members.create(community.id, name[:80], now, admin=first)
         await uow.members.add_identity(community.id, member.id, actor.platform, actor.external_id)
         member.identities = [(actor.platform, actor.external_id)]
         return member
 
     def _internal_error(self, call: Call, error: BaseException) -> Reply:
         return internal_error(log, f"command {call.command} ({call.key})", error)
+
+
+def _storable(actor: Actor, *texts: str) -> bool:
+    """Whether what a platform says about a call (its key, its place, who spoke) can
+    be stored. A display name is not asked: an unstorable one is cleaned instead."""
+    return all(storable(text) for text in (actor.platform, actor.external_id, *texts))
+
+
+def _unavailable(call: Call, error: Unavailable) -> Outcome:
+    log.warning("%s (%s): the database is unavailable: %s", call.command, call.key, error)
+    return _refused("error.unavailable")
+
+
+def _refused(code: str) -> Outcome:
+    return Outcome(error_reply(code, {}), refused=True)
 
 
 def _replayed(reply: Mapping[str, Any], member: Member | None, settings: Settings) -> Outcome:

@@ -28,7 +28,7 @@ from bot.model.settings import Settings
 from bot.ports.clock import Clock
 from bot.ports.communities import Community
 from bot.ports.jobs import Job
-from bot.ports.unit_of_work import Retry, UnitOfWork, UnitOfWorkFactory
+from bot.ports.unit_of_work import Retry, Unavailable, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Address, Notice, Reply
 
 log = logging.getLogger(__name__)
@@ -244,9 +244,18 @@ class JobRunner:
         self, stop: asyncio.Event, deliver: Deliver, interval: float = 5.0
     ) -> None:
         """The loop inside a bot process; several processes may share one database."""
+        down = False
         while not stop.is_set():
             try:
                 await self.run_due(deliver)
+                if down:
+                    log.warning("the database is back; due jobs run again")
+                down = False
+            except Unavailable as error:
+                # Said once per outage, not on every pass; the jobs wait in their rows.
+                if not down:
+                    log.warning("the database is unavailable (%s); due jobs wait for it", error)
+                down = True
             except Exception:  # one bad pass must not stop the loop
                 log.exception("a pass over due jobs failed")
             with contextlib.suppress(TimeoutError):

@@ -124,8 +124,18 @@ class Outcome:
     refused: bool = False
 
 
+# A refusal may quote what was typed; a pasted page is quoted only so far.
+_QUOTED = 300
+
+
 def error_reply(code: str, params: Mapping[str, JSON]) -> Reply:
-    return Reply(code, {k: _jsonable(v) for k, v in params.items()}, private=True)
+    return Reply(code, {k: _quoted(_jsonable(v)) for k, v in params.items()}, private=True)
+
+
+def _quoted(value: JSON) -> JSON:
+    if isinstance(value, str) and len(value) > _QUOTED:
+        return value[:_QUOTED] + "…"
+    return value
 
 
 def internal_error(log: logging.Logger, what: str, error: BaseException | None = None) -> Reply:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiosqlite
 from sqlalchemy import event
@@ -31,16 +33,41 @@ def database_url(target: str) -> str:
     return f"sqlite+aiosqlite:///{Path(target).expanduser()}"
 
 
-def make_engine(url: str, *, schema: str | None = None, pool_size: int = 10) -> AsyncEngine:
+CONNECT_TIMEOUT = 10  # seconds
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(database_url(url))
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(
+    url: str, *, schema: str | None = None, pool_size: int = 10, read_only: bool = False
+) -> AsyncEngine:
+    """`read_only` opens a SQLite file without writing to it or beside it (for
+    commands that only read); PostgreSQL is read the usual way."""
     url = database_url(url)
     if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        if read_only and path is not None:
+            return _sqlite_read_only(path)
         return _sqlite(url)
-    connect_args: dict[str, Any] = {}
+    # A server that can't be reached is reported within seconds, not a minute.
+    connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT}
     if schema is not None:
         # A private schema per test run keeps runs apart on one database.
         connect_args["server_settings"] = {"search_path": schema}
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args=connect_args,
+        # A pooled connection may have died while idle (the server restarted, or
+        # dropped it): each is checked as it is taken, and replaced if dead.
+        pool_pre_ping=True,
     )
 
 
@@ -77,6 +104,33 @@ def _sqlite(url: str) -> AsyncEngine:
         # deadlock of two readers both upgrading to writers. It is sent with the
         # transaction's first statement, in the same trip to the driver's thread.
         connection.connection.dbapi_connection.begin_immediate()
+
+    return engine
+
+
+def _sqlite_read_only(path: Path) -> AsyncEngine:
+    # SQLite writes a shared-memory file beside a WAL database even to read it; in
+    # a directory nobody may write, nobody can be writing the database either, so
+    # it is read as immutable.
+    immutable = "&immutable=1" if not os.access(path.resolve().parent, os.W_OK) else ""
+    target = quote(str(path.resolve()))
+    engine = create_async_engine(
+        f"sqlite+aiosqlite:///file:{target}?mode=ro{immutable}&uri=true",
+        connect_args={"timeout": 30},
+        module=_OneTripDbapi(aiosqlite, sqlite3),
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        # A deferred transaction: it reads one consistent state and takes no write lock.
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 

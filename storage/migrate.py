@@ -31,6 +31,16 @@ async def upgrade(engine: AsyncEngine) -> None:
         await conn.run_sync(run)
 
 
+async def applied(engine: AsyncEngine) -> set[str]:
+    """The revisions this database is at: none for one Junto never made."""
+
+    def current(connection: Any) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(current)
+
+
 async def pending(engine: AsyncEngine) -> list[str]:
     """Revisions not yet applied to this database."""
     script = ScriptDirectory.from_config(_config())

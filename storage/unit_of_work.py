@@ -7,11 +7,14 @@ import logging
 import sqlite3
 from types import TracebackType
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.ports.unit_of_work import Unavailable
 from storage.repositories.agreements import SqlAgreements
 from storage.repositories.auctions import SqlAuctions
 from storage.repositories.badges import SqlBadges
+from storage.repositories.base import unavailable
 from storage.repositories.circles import SqlCircles
 from storage.repositories.commands import SqlCommandLog
 from storage.repositories.communities import SqlCommunities
@@ -102,10 +105,13 @@ class SqlUnitOfWork:
             self._holds_lock = True
         try:
             # The transaction begins with the first statement (SQLAlchemy's autobegin),
-            # which saves a trip through the async bridge per unit of work.
+            # which saves a trip through the async bridge per unit of work. On
+            # PostgreSQL the pool pings the connection first (storage/engine.py).
             self._conn = await self._engine.connect()
-        except BaseException:
+        except BaseException as error:
             self._release()
+            if isinstance(error, Exception) and _cannot_connect(error):
+                raise Unavailable(repr(error)) from error
             raise
         conn = self._conn
         self.communities = SqlCommunities(conn)
@@ -125,7 +131,13 @@ class SqlUnitOfWork:
         return self
 
     async def commit(self) -> None:
-        await self.connection.commit()
+        try:
+            await self.connection.commit()
+        except Exception as error:
+            if unavailable(error):
+                # Whether the commit landed is unknown; the command's key tells a retry.
+                raise Unavailable(repr(error)) from error
+            raise
         self._committed = True
         if self._checkpoints is not None:
             self._checkpoint_due = self._checkpoints.committed()
@@ -141,7 +153,7 @@ class SqlUnitOfWork:
             return
         try:
             if not self._committed:
-                await conn.rollback()
+                await _rollback(conn, exc)
         finally:
             try:
                 if self._checkpoint_due:
@@ -158,6 +170,23 @@ class SqlUnitOfWork:
         if self._holds_lock and self._write_lock is not None:
             self._holds_lock = False
             self._write_lock.release()
+
+
+def _cannot_connect(error: Exception) -> bool:
+    # Any failure to connect (down, restarting, refused, even a database or role that
+    # is gone) leaves this process unable to serve anyone: the same answer for all.
+    return unavailable(error) or isinstance(error, DBAPIError)
+
+
+async def _rollback(conn: AsyncConnection, exc: BaseException | None) -> None:
+    try:
+        await conn.rollback()
+    except Exception as error:
+        # A connection that died has nothing to roll back; the server dropped the
+        # transaction with it. Let the error that ended the work speak instead.
+        if exc is None and not unavailable(error):
+            raise
+        log.info("rollback on a lost connection skipped: %r", error)
 
 
 class SqlUnitOfWorkFactory:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import secrets
 import sys
@@ -16,8 +17,11 @@ from adapters.text import is_command, parse
 from bot.core import Call, CommunitySpec, Core, Reaction
 from bot.errors import DomainError
 from bot.model.members import Actor
+from bot.ports.unit_of_work import Unavailable
 from bot.rendering import Style, format_instant, render
-from bot.replies import Notice, Outcome, Reply, error_reply
+from bot.replies import Notice, Outcome, Reply, error_reply, internal_error
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 ROOM = "general"
@@ -31,15 +35,27 @@ class MovableClock(Protocol):
     def advance(self, by: timedelta) -> None: ...
 
 
+# Further than any rule looks ahead (escrows, membership years), and far inside
+# what a date can hold however often the clock is moved.
+_LONGEST_SPAN = timedelta(days=10 * 366)
+
+
 def parse_span(text: str) -> timedelta:
     """`3d`, `1d12h`, `90m`, `2w` -> a timedelta."""
     cleaned = text.replace(" ", "")
     parts = _SPAN.findall(cleaned)
     if not parts or "".join(n + u for n, u in parts).lower() != cleaned.lower():
         raise ValueError(text)
-    return sum(
-        (timedelta(**{_UNITS[unit.lower()]: int(number)}) for number, unit in parts), timedelta()
-    )
+    try:
+        span = sum(
+            (timedelta(**{_UNITS[unit.lower()]: int(number)}) for number, unit in parts),
+            timedelta(),
+        )
+    except OverflowError:
+        raise ValueError(text) from None
+    if span > _LONGEST_SPAN:
+        raise ValueError(text)
+    return span
 
 
 class Console:
@@ -133,7 +149,10 @@ class Console:
                 try:
                     span = parse_span(rest)
                 except ValueError:
-                    self._say("(say how far: `:advance 3d`, `:advance 2h`, `:advance 1d12h`)")
+                    self._say(
+                        "(say how far, up to ten years: `:advance 3d`, `:advance 2h`, "
+                        "`:advance 1d12h`)"
+                    )
                     return
                 self.clock.advance(span)
                 notices = await self.core.run_due()
@@ -205,4 +224,16 @@ class Console:
             line = await asyncio.to_thread(stream.readline)
             if not line:
                 break
+            await self._handle_safely(line)
+
+    async def _handle_safely(self, line: str) -> None:
+        """One line, whatever happens to it: the console outlives a lost database and
+        any bug, so the next line is read as usual."""
+        try:
             await self.handle(line)
+        except Unavailable as error:
+            log.warning("console line %d: the database is unavailable: %s", self._lines, error)
+            self._say("(" + render(error_reply("error.unavailable", {}), Style()) + ")")
+        except Exception as error:
+            reply = internal_error(log, f"console line {self._lines}", error)
+            self._say("(" + render(reply, Style()) + ")")

@@ -15,6 +15,7 @@ import base64
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import logging
 import random
@@ -287,21 +288,32 @@ class MatrixBot:
     async def _call(self, what: str, make: Callable[[], Awaitable[T]]) -> T:
         """One request, retried with backoff while the homeserver is unreachable."""
         delay = 0.25
-        while True:
+        for attempt in itertools.count(1):
             try:
                 result = await make()
             except _TRANSIENT as error:
-                failure: object = type(error).__name__
+                failure = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             else:
                 status = getattr(getattr(result, "transport_response", None), "status", 200)
                 if not (isinstance(result, ErrorResponse) and status >= 500):
+                    if attempt > 1:
+                        log.warning(
+                            "%s: reached %s after %d attempts",
+                            what,
+                            self.config.homeserver,
+                            attempt,
+                        )
                     return result
                 failure = f"HTTP {status}"
             if self._stop.is_set():
                 raise TransportError(f"{what}: stopped while the homeserver was unreachable")
-            log.warning("%s failed (%s); retrying in %.1f s", what, failure, delay)
+            log.warning(
+                "%s: can't reach the homeserver %s (%s); attempt %d failed, retrying in %.1f s",
+                what, self.config.homeserver, failure, attempt, delay,
+            )  # fmt: skip
             await self._pause(delay)
             delay = min(delay * 2, self.max_backoff)
+        raise AssertionError("unreachable")
 
     # One sync response.
 

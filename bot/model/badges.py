@@ -60,6 +60,9 @@ DEFAULT_CLASSES: tuple[BadgeClass, ...] = (
     BadgeClass("trustee", "Trustee", TRUSTEE, 0, "Trusted to resolve disputes."),
 )
 
+# The most events, ballots or hours a criterion may ask for.
+MOST_COUNT = 10_000
+
 _ENTRY = re.compile(r"^\s*([^=]{1,60}?)\s*=\s*([a-z]+)\s*(?::\s*(\S+))?\s*$")
 
 
@@ -67,8 +70,11 @@ def code_for(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
+_CODE_LENGTH = 64  # what the awards table keeps
+
+
 def skill_code(skill: str) -> str:
-    return "skill-" + code_for(skill)
+    return ("skill-" + code_for(skill))[:_CODE_LENGTH]
 
 
 def parse_classes(text: str) -> list[BadgeClass]:
@@ -83,12 +89,15 @@ def parse_classes(text: str) -> list[BadgeClass]:
         name, kind, amount = match.group(1), match.group(2), match.group(3)
         if kind not in KINDS or kind == SKILL or not code_for(name):
             raise ValueError(part)
-        threshold = 0
+        threshold = most = 0
         if kind in (ATTENDED, HOSTED, BALLOTS):
             threshold = int(amount or "")
+            most = MOST_COUNT
         elif kind == DELIVERED:
             threshold = parse_minutes(amount or "")
-        if kind not in (TRUSTEE, MANUAL) and threshold <= 0:
+            most = MOST_COUNT * 60
+        # A criterion nobody could ever meet (10**20 events) is a typo, not a badge.
+        if kind not in (TRUSTEE, MANUAL) and not 0 < threshold <= most:
             raise ValueError(part)
         classes.append(BadgeClass(code_for(name), name, kind, threshold))
     return classes

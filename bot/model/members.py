@@ -61,5 +61,7 @@ def context_key(context: str | None) -> str | None:
     """Contexts compare case-insensitively and ignoring spacing."""
     if context is None:
         return None
-    key = " ".join(context.casefold().split())
+    # Casefolding can lengthen text ("ß" is "ss"): the key keeps to the 80 characters
+    # a context may have, like the stored column.
+    key = " ".join(context.casefold().split())[:80]
     return key or None

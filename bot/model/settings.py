@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,9 +24,18 @@ def _int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+# `2/3`, `0.667`: short enough that Fraction never meets `1e-400` or `1e999999999`
+# (whose power of ten alone would take minutes to compute).
+_SHARE = re.compile(r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|\d?\.\d{1,4}|\d)\s*$")
+_FINEST_SHARE = 1000
+
+
 def _share(text: str) -> str:
-    value = Fraction(text.strip())
-    if not 0 < value <= 1:
+    if not _SHARE.match(text):
+        raise ValueError(text)
+    value = Fraction(text.replace(" ", ""))
+    # A share with a denominator past a thousand says nothing a ballot count can tell.
+    if not 0 < value <= 1 or value.denominator > _FINEST_SHARE:
         raise ValueError(text)
     return str(value)
 
@@ -135,7 +145,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "pass_share",
             "2/3",
-            "a fraction above 0 and at most 1 (e.g. 2/3)",
+            "a fraction above 0 and at most 1, like 2/3 or 0.75 (at most 1000 below the line)",
             "share of ballots at level that validates an event",
             _share,
         ),
@@ -202,7 +212,7 @@ SETTINGS: dict[str, Setting] = {
             "badge_classes",
             "",
             "entries like `Mentor=hosted:5; Guide=manual` (kinds: attended, hosted, ballots,"
-            " delivered, trustee, manual)",
+            " delivered, trustee, manual; counts up to 10000, hours delivered up to 10000h)",
             "badge classes beyond the default set",
             _badge_classes,
         ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.errors import DomainError
@@ -15,23 +15,48 @@ _DURATION = re.compile(
 )
 
 
-_MOST_MINUTES = 2**53
+# A million hours (over a century). Anything longer is a typo, and stays far inside
+# what a 32-bit column and date arithmetic can hold; rules with their own limits
+# (voucher amounts, event lengths) refuse smaller absurdities themselves.
+MOST_MINUTES = 10**6 * 60
+# Longer than any duration can be typed: past this, it's not one.
+_DURATION_TEXT = 40
+
+# NUL (PostgreSQL can't store it in text) and UTF-16 surrogates on their own
+# (no encoding can store them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """Whether every character of `text` can be stored and sent on."""
+    return _UNSTORABLE.search(text) is None
+
+
+def without_unstorable(text: str) -> str:
+    return _UNSTORABLE.sub("", text)
 
 
 def parse_minutes(text: str) -> int:
     """`2`, `1.5`, `2h`, `90m`, `1h30m` -> minutes. A bare number means hours."""
+    if len(text) > _DURATION_TEXT:
+        # Not matched against the pattern: its backtracking grows with the length.
+        code = "input.duration_huge" if text.strip()[:1].isdigit() else "input.duration"
+        raise DomainError(code, value=text[:20] + "…")
     match = _DURATION.match(text)
     if not match or not any(match.group(g) for g in ("bare", "h", "m")):
-        raise DomainError("input.duration", value=text)
+        raise DomainError("input.duration", value=text[:_DURATION_TEXT])
     hours = match.group("bare") or match.group("h") or "0"
     minutes = float(hours) * 60 + int(match.group("m") or 0)
-    # Past 2**53 floats lose whole minutes (and "9" * 400 is infinite); rules with
-    # their own limits (voucher amounts) refuse smaller absurdities themselves.
-    if not minutes < _MOST_MINUTES:
-        raise DomainError("input.duration_huge", value=text[:20])
     if minutes != int(minutes):
         raise DomainError("input.duration_whole", value=text)
-    return int(minutes)
+    return check_minutes(int(minutes), text)
+
+
+def check_minutes(minutes: int, typed: object) -> int:
+    """A duration within what any rule could want (a platform may send the number)."""
+    if minutes > MOST_MINUTES:
+        raise DomainError("input.duration_huge", value=str(typed)[:20])
+    return minutes
 
 
 def format_minutes(minutes: int) -> str:
@@ -46,11 +71,12 @@ def format_minutes(minutes: int) -> str:
 
 def zone(name: str) -> ZoneInfo:
     """An IANA zone, or a domain error naming what was typed."""
-    if not name or name.startswith(("/", ".")) or ".." in name:
-        raise DomainError("input.timezone", value=name)
+    # The longest IANA names are about 30 characters; a longer one is no file name.
+    if not name or name.startswith(("/", ".")) or ".." in name or len(name) > 64:
+        raise DomainError("input.timezone", value=name[:64], hint="Europe/London")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise DomainError("input.timezone", value=name, hint=_zone_hint(name)) from None
 
 
@@ -63,23 +89,64 @@ def _zone_hint(name: str) -> str:
 
 
 _LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
+# Instants Junto can work with: far wider than any rule allows (events within two
+# years, auctions within 90 days), and narrow enough that adding any duration or
+# repeat to them stays inside what dates can hold.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+_INSTANT_TEXT = 64
 
 
 def parse_instant(text: str, tz: ZoneInfo) -> datetime:
     """`2026-12-01 18:00` in the speaker's zone, or ISO 8601 with an offset; UTC out."""
     cleaned = text.strip()
+    if len(cleaned) > _INSTANT_TEXT:
+        raise DomainError("input.instant", value=cleaned[:_INSTANT_TEXT] + "…")
     local = _LOCAL.match(cleaned)
     try:
         if local:
             year, month, day, hour, minute = (int(g) if g else 0 for g in local.groups())
-            value = datetime(year, month, day, hour, minute, tzinfo=tz)
+            value = local_time(datetime(year, month, day, hour, minute), tz)
         else:
             value = datetime.fromisoformat(cleaned.replace("z", "Z"))
             if value.tzinfo is None:
-                value = value.replace(tzinfo=tz)
+                value = local_time(value, tz)
+        value = value.astimezone(UTC)
     except ValueError:
         raise DomainError("input.instant", value=text) from None
-    return value.astimezone(UTC)
+    except OverflowError:
+        raise DomainError("input.instant_range", value=text) from None
+    if not EARLIEST <= value < LATEST:
+        raise DomainError("input.instant_range", value=text)
+    return value
+
+
+def local_time(wall: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in `tz`. One the clocks skip (a daylight-saving gap) is
+    refused with the first time after it; one they pass twice is the earlier."""
+    value = wall.replace(tzinfo=tz, fold=0)
+    if _exists(value):
+        return value
+    after = wall.replace(second=0, microsecond=0)
+    for _ in range(3 * 24 * 60):  # the longest gaps skip a whole day
+        after += timedelta(minutes=1)
+        if _exists(after.replace(tzinfo=tz)):
+            break
+    raise DomainError(
+        "input.instant_gap",
+        value=wall.strftime("%Y-%m-%d %H:%M"),
+        zone=tz.key,
+        next=after.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def _exists(value: datetime) -> bool:
+    # A wall time in a gap does not survive the trip to UTC and back.
+    try:
+        back = value.astimezone(UTC).astimezone(value.tzinfo)
+    except OverflowError:
+        return True  # at the ends of the calendar there are no gaps
+    return back.replace(tzinfo=None) == value.replace(tzinfo=None)
 
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$")
@@ -96,6 +163,8 @@ def circle_name(text: str) -> str:
 
 
 def bounded_text(text: str, field: str, limit: int) -> str:
+    if not storable(text):
+        raise DomainError("input.unstorable", name=field)
     cleaned = " ".join(text.split())
     if len(cleaned) > limit:
         raise DomainError("input.too_long", field=field, limit=limit)

@@ -62,3 +62,8 @@ class Duplicate(Exception):
 
 class Retry(Exception):
     """Storage hit a transient conflict (deadlock, serialization); run again."""
+
+
+class Unavailable(Exception):
+    """The database can't be reached: it is down or restarting, or the connection
+    died. What the unit of work did is lost; a later try may succeed."""

@@ -20,7 +20,13 @@ from bot.model import events as rules
 from bot.model.circles import Circle, Seat
 from bot.model.events import Attendee, Event
 from bot.model.members import Member
-from bot.model.units import bounded_text, format_minutes, parse_instant, parse_minutes
+from bot.model.units import (
+    bounded_text,
+    format_minutes,
+    local_time,
+    parse_instant,
+    parse_minutes,
+)
 from bot.replies import JSON, Anchor, Attachment, Reply, instant, nested
 from bot.services import circles
 
@@ -73,12 +79,15 @@ def end_of(text: str, start: datetime, ctx: Ctx) -> datetime:
         hour, minute = int(clock.group(1)), int(clock.group(2))
         local = start.astimezone(ctx.timezone)
         try:
-            return local.replace(hour=hour, minute=minute).astimezone(UTC)
+            wall = local.replace(hour=hour, minute=minute, tzinfo=None)
         except ValueError:
             raise DomainError("event.duration", value=text) from None
+        return local_time(wall, ctx.timezone).astimezone(UTC)
     try:
         return parse_instant(text, ctx.timezone)
-    except DomainError:
+    except DomainError as error:
+        if error.code != "input.instant":
+            raise  # a date past the calendar's ends, or in a daylight-saving gap
         raise DomainError("event.duration", value=text) from None
 
 

@@ -21,6 +21,25 @@ MESSAGES: dict[str, str] = {
         "I couldn't read “{value}” as a date and time. Write it in your own time zone as "
         "`2026-12-01 18:00`, or in ISO 8601 with an offset (`2026-12-01T18:00+01:00`)."
     ),
+    "input.instant_range": (
+        "“{value}” is outside the dates I can work with: give one between the years 1900 and 2999."
+    ),
+    "input.instant_gap": (
+        "{value} does not exist in {zone}: the clocks skip over it when daylight saving "
+        "time begins. The first time after it is `{next}`."
+    ),
+    "input.unstorable": (
+        "{name} has a character I can't store (a NUL, or half of a UTF-16 surrogate "
+        "pair); remove it and try again."
+    ),
+    "input.unstorable_message": (
+        "Your message has a character I can't read or store (a NUL, half of a UTF-16 "
+        "surrogate pair, or bytes that aren't UTF-8); remove it and try again."
+    ),
+    "input.unstorable_speaker": (
+        "Your name or id on this platform has a character I can't store (a NUL, or half "
+        "of a UTF-16 surrogate pair), so I can't take commands from it."
+    ),
     "input.too_long": "The {field} is too long: at most {limit} characters, please.",
     "input.empty": "The {field} can't be empty.",
     "input.name": (
@@ -44,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "command.empty": "Say a command after `{prefix}`, or `{prefix}help` to see them all.",
     "command.forbidden": "Only {who} may use `{prefix}{command}`.",
     "reaction.ignored": "That reaction changes nothing here.",
+    "error.unavailable": "The database is unavailable, try again in a moment.",
     "error.internal": (
         "Something went wrong on my side and nothing was changed. Please try again; "
         "if it keeps happening, tell an admin (reference {ref})."

@@ -10,9 +10,27 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
-from bot.ports.unit_of_work import Duplicate, Retry
+from bot.ports.unit_of_work import Duplicate, Retry, Unavailable
 
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+# The server is shutting down or starting up, has too many connections, or takes
+# no writes (a standby, or a database made read-only while it ran).
+_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300", "25006"}
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database went away, rather than what was asked of it."""
+    if isinstance(error, OSError | TimeoutError):  # refused, reset, no route, timed out
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = _sqlstate(error) or ""
+    if state.startswith("08") or state in _UNAVAILABLE_SQLSTATES:
+        return True
+    # SQLite's file (or its directory) stopped taking writes while it ran.
+    return "readonly database" in str(error.orig).lower()
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
@@ -35,10 +53,14 @@ class Repository:
         except IntegrityError as error:
             raise Duplicate(str(error.orig)) from error
         except DBAPIError as error:
+            if unavailable(error):
+                raise Unavailable(str(error.orig)) from error
             message = str(error.orig).lower()
             if _sqlstate(error) in _RETRYABLE_SQLSTATES or "database is locked" in message:
                 raise Retry(message) from error
             raise
+        except (OSError, TimeoutError) as error:
+            raise Unavailable(repr(error)) from error
 
     def _insert(self, table: Any) -> Any:
         return sqlite_insert(table) if self.sqlite else pg_insert(table)

@@ -166,14 +166,16 @@ def test_bad_configs_name_the_key(tmp_path: Path, config: str, message: str) -> 
     assert "Traceback" not in result.stderr
 
 
-def test_run_with_a_console_table_and_community_defaults(tmp_path: Path) -> None:
+def test_console_with_a_config_takes_its_storage_console_table_and_defaults(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "junto.toml"
     path.write_text(
         f"[storage]\nurl = '{tmp_path / 'run.db'}'\n[community]\ncircle_size = 12\n"
         "[console]\ncommunity = 'demo'\n"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "run", "--config", str(path)],
+        [sys.executable, "-m", "adapters.cli", "console", "--config", str(path)],
         input="alice: !circle create demo Demo\n!admin settings circle_size\n",
         capture_output=True,
         text=True,
@@ -184,6 +186,7 @@ def test_run_with_a_console_table_and_community_defaults(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "Welcome" not in result.stdout
     assert "- circle_size = 12 (default)" in result.stdout
+    assert (tmp_path / "run.db").exists() and not (tmp_path / "junto.db").exists()
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
