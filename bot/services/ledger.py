@@ -11,18 +11,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg, page_params
 from bot.errors import DomainError
 from bot.model import ledger as L
 from bot.model.ledger import Account, AccountKey, Invalid, Overdrawn, Redemption, Transfer
 from bot.model.members import Member
+from bot.model.paging import command_line
 from bot.model.settings import Settings
 from bot.model.units import bounded_text, format_minutes
 from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Reply, instant, nested
 from bot.wording import MESSAGES
-
-HISTORY_LINES = 20
 
 
 def hours(minutes: int) -> str:
@@ -305,7 +304,12 @@ async def history(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     member: Member = args.get("member") or ctx.member
     if member.id != ctx.member.id and not (ctx.is_admin or ctx.member.is_trustee):
         raise DomainError("voucher.history_private", member=member.display_name)
-    moves = await ctx.uow.ledger.history(member.id, HISTORY_LINES)
+    page = ctx.page(args)
+    asked = args.get("member")
+    # Another member's history is asked for by name, and the next page names them too.
+    whose = None if asked is None else f"@{member.display_name}"
+    found = await ctx.uow.ledger.history(member.id, page.offset, page.limit)
+    moves, more = page.rows(found, command_line("voucher history", whose))
     if not moves:
         return Reply("voucher.history_empty", {"member": member.display_name}, private=True)
     lines = []
@@ -331,7 +335,15 @@ async def history(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
                 memo=nested("voucher.history_memo", memo=move.memo) if move.memo else "",
             )
         )
-    return Reply("voucher.history", {"member": member.display_name, "lines": lines}, private=True)
+    return Reply(
+        "voucher.history",
+        {
+            "member": member.display_name,
+            "lines": lines,
+            **page_params(page, more, "voucher history", whose),
+        },
+        private=True,
+    )
 
 
 # Redemption: hours held while a request is open, retired when it is confirmed.
@@ -526,7 +538,10 @@ COMMANDS = [
     ),
     Command(
         "voucher history",
-        (Arg("member", Kind.MEMBER, "whose history (admins and trustees)", required=False),),
+        (
+            Arg("member", Kind.MEMBER, "whose history (admins and trustees)", required=False),
+            page_arg("which page, counting back from the latest (default: 1)"),
+        ),
         "your latest voucher movements",
         Who.MEMBER,
         history,

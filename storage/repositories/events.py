@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
 
-from bot.model.events import GOING, VALIDATED, Attendee, Event
+from bot.model.events import GOING, SCHEDULED, VALIDATED, Attendee, Event
 from bot.model.reviews import Ballot
 from storage.repositories.base import Repository
 from storage.tables import circles as circles_t
@@ -42,6 +42,36 @@ def _event(row: Row[Any]) -> Event:
         below=row.below,
         voters=row.voters,
     )
+
+
+# Upcoming events are scheduled ones that have not ended; an index on
+# (community or circle, status, start) starts the walk at the first of them.
+_GOING = (
+    select(func.count())
+    .where(event_attendees.c.event_id == events.c.id, event_attendees.c.rsvp == GOING)
+    .scalar_subquery()
+)
+_NAMED = select(events, circles_t.circles.c.name.label("circle_name"), _GOING.label("going")).join(
+    circles_t.circles, circles_t.circles.c.id == events.c.circle_id
+)
+_UPCOMING_WHERE = (
+    events.c.status == bindparam("scheduled"),
+    events.c.ends_at > bindparam("after"),
+)
+# One statement for the community and one for a circle, each with its own index:
+# an optional filter would leave PostgreSQL's generic plan without either.
+_LISTED = {
+    in_circle: _NAMED.where(
+        events.c.circle_id == bindparam("circle_id")
+        if in_circle
+        else events.c.community_id == bindparam("community_id"),
+        *_UPCOMING_WHERE,
+    )
+    .order_by(events.c.starts_at, events.c.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+    for in_circle in (False, True)
+}
 
 
 def _changeable(event: Event) -> dict[str, Any]:
@@ -109,13 +139,34 @@ class SqlEvents(Repository):
     ) -> list[Event]:
         query = select(events).where(
             events.c.community_id == community_id,
+            events.c.status == SCHEDULED,
             events.c.ends_at > after,
-            events.c.status == "scheduled",
         )
         if circle_ids is not None:
             query = query.where(events.c.circle_id.in_(list(circle_ids)))
         rows = await self._exec(query.order_by(events.c.starts_at, events.c.id).limit(limit))
         return [_event(r) for r in rows]
+
+    async def listed(
+        self,
+        community_id: int,
+        after: datetime,
+        circle_id: int | None,
+        offset: int,
+        limit: int,
+    ) -> list[tuple[Event, str, int]]:
+        rows = await self._exec(
+            _LISTED[circle_id is not None],
+            {
+                "community_id": community_id,
+                "circle_id": circle_id,
+                "scheduled": SCHEDULED,
+                "after": after,
+                "offset": offset,
+                "limit": limit,
+            },
+        )
+        return [(_event(r), r.circle_name, int(r.going)) for r in rows]
 
     async def following(self, series_id: int, occurrence: int) -> list[Event]:
         rows = await self._exec(
