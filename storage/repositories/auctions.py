@@ -37,25 +37,26 @@ def _auction(row: Row[Any]) -> Auction:
 
 
 _x, _b, _m = auctions_t.auctions, auctions_t.bids, members_t.members
-# A page of the auctions running or awaiting payment, soonest end first, and only
-# then their names and best bids.
+# A page of the auctions running or awaiting payment, soonest end first, each with
+# its best bid's id found through the bids' index; only then the names and the bid.
+_by_end = (_x.c.ends_at, _x.c.number)
+_BEST_ID = (
+    select(_b.c.id)
+    .where(_b.c.auction_id == _x.c.id)
+    .order_by(_b.c.amount.desc(), _b.c.id)
+    .limit(1)
+    .scalar_subquery()
+)
 _PAGE = (
-    select(_x)
+    select(_x, _BEST_ID.label("best_id"))
     .where(_x.c.community_id == bindparam("community_id"), _x.c.status.in_((au.OPEN, au.WON)))
-    .order_by(_x.c.ends_at, _x.c.number)
+    .order_by(*_by_end)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
     .subquery("page")
 )
 _issuer, _seller, _bidder = (aliased(_m, name=n) for n in ("issuer", "seller", "bidder"))
 _best = aliased(_b, name="best")
-_BEST_ID = (
-    select(_b.c.id)
-    .where(_b.c.auction_id == _PAGE.c.id)
-    .order_by(_b.c.amount.desc(), _b.c.id)
-    .limit(1)
-    .scalar_subquery()
-)
 _LISTINGS = (
     select(
         _PAGE,
@@ -66,7 +67,7 @@ _LISTINGS = (
     )
     .join(_issuer, _issuer.c.id == _PAGE.c.issuer_id)
     .join(_seller, _seller.c.id == _PAGE.c.seller_id)
-    .outerjoin(_best, _best.c.id == _BEST_ID)
+    .outerjoin(_best, _best.c.id == _PAGE.c.best_id)
     .outerjoin(_bidder, _bidder.c.id == _best.c.bidder_id)
     .order_by(_PAGE.c.ends_at, _PAGE.c.number)
 )

@@ -81,8 +81,9 @@ _CIRCLE_WITH_SEATS = (
 
 
 # One page of the circles that are not archived, in name order (the community's
-# unique name index gives the order), then the seats of those circles alone.
-_LISTED_PAGE = (
+# unique name index gives the order); only then are the seats of the page's
+# circles counted, each through the seats' own index.
+_PAGE = (
     select(circles_t.circles)
     .where(
         circles_t.circles.c.community_id == bindparam("community_id"),
@@ -93,25 +94,22 @@ _LISTED_PAGE = (
     .offset(bindparam("offset"))
     .subquery("page")
 )
-_page = _LISTED_PAGE.c
-_LISTED = (
-    select(
-        _LISTED_PAGE,
-        func.coalesce(
-            func.sum(case((circles_t.circle_seats.c.waiting.is_(False), 1), else_=0)), 0
-        ).label("seated"),
-        func.coalesce(
-            func.sum(case((circles_t.circle_seats.c.waiting.is_(True), 1), else_=0)), 0
-        ).label("queued"),
-    )
-    .select_from(
-        _LISTED_PAGE.outerjoin(
-            circles_t.circle_seats, circles_t.circle_seats.c.circle_id == _page.id
+
+
+def _seats_of_page(waiting: bool) -> Any:
+    return (
+        select(func.count())
+        .where(
+            circles_t.circle_seats.c.circle_id == _PAGE.c.id,
+            circles_t.circle_seats.c.waiting.is_(waiting),
         )
+        .scalar_subquery()
     )
-    .group_by(*_page)
-    .order_by(_page.name)
-)
+
+
+_LISTED = select(
+    _PAGE, _seats_of_page(False).label("seated"), _seats_of_page(True).label("queued")
+).order_by(_PAGE.c.name)
 
 
 _ADD_SEAT = insert(circles_t.circle_seats)

@@ -74,6 +74,64 @@ _LISTED = {
 }
 
 
+def events_of(member: Any, *, attended: bool) -> Any:
+    """The events a member attended (checked in, not as a host) or hosted, with the
+    columns the yearly counts filter on. Read from the member's own index, then
+    events by key: OFFSET 0 keeps the time window from being pushed down, where
+    PostgreSQL's generic plan, guessing a window holds a row or two, would walk every
+    event in it probing for the member instead."""
+    if attended:
+        hosted_too = (
+            select(event_hosts.c.event_id)
+            .where(event_hosts.c.event_id == events.c.id, event_hosts.c.member_id == member)
+            .exists()
+        )
+        mine = (
+            select(events.c.starts_at, events.c.status, events.c.counts)
+            .select_from(event_attendees)
+            .join(events, events.c.id == event_attendees.c.event_id)
+            .where(
+                event_attendees.c.member_id == member,
+                event_attendees.c.checked_in_at.is_not(None),
+                ~hosted_too,
+            )
+        )
+    else:
+        mine = (
+            select(events.c.starts_at, events.c.status, events.c.counts)
+            .select_from(event_hosts)
+            .join(events, events.c.id == event_hosts.c.event_id)
+            .where(event_hosts.c.member_id == member)
+        )
+    return mine.offset(0).subquery("attended" if attended else "hosted")
+
+
+def counted(mine: Any, start: Any = None, end: Any = None) -> Any:
+    """How many of `events_of` are validated and count, starting in [start, end)."""
+    window = []
+    if start is not None:
+        window.append(mine.c.starts_at >= start)
+    if end is not None:
+        window.append(mine.c.starts_at < end)
+    return (
+        select(func.count())
+        .select_from(mine)
+        .where(mine.c.status == bindparam("validated"), mine.c.counts.is_(True), *window)
+        .scalar_subquery()
+    )
+
+
+_member_b: Any = bindparam("member")
+_STANDING = select(
+    counted(events_of(_member_b, attended=True), bindparam("start"), bindparam("end")).label(
+        "attended"
+    ),
+    counted(events_of(_member_b, attended=False), bindparam("start"), bindparam("end")).label(
+        "hosted"
+    ),
+)
+
+
 def _changeable(event: Event) -> dict[str, Any]:
     return {
         "title": event.title,
@@ -286,35 +344,18 @@ class SqlEvents(Repository):
         )
 
     async def standing(self, member_id: int, start: datetime, end: datetime) -> tuple[int, int]:
-        counted = and_(
-            events.c.status == VALIDATED,
-            events.c.counts.is_(True),
-            events.c.starts_at >= start,
-            events.c.starts_at < end,
-        )
-        hosted_here = select(event_hosts.c.event_id).where(event_hosts.c.member_id == member_id)
-        attended = (
-            select(func.count())
-            .select_from(event_attendees)
-            .join(events, events.c.id == event_attendees.c.event_id)
-            .where(
-                event_attendees.c.member_id == member_id,
-                event_attendees.c.checked_in_at.is_not(None),
-                counted,
-                # Hosts provide the event; their own event is not attendance.
-                events.c.id.not_in(hosted_here),
-            )
-            .scalar_subquery()
-        )
-        hosted = (
-            select(func.count())
-            .select_from(event_hosts)
-            .join(events, events.c.id == event_hosts.c.event_id)
-            .where(event_hosts.c.member_id == member_id, counted)
-            .scalar_subquery()
-        )
         # Both counts in one round trip: this runs on every `obligations`.
-        row = (await self._exec(select(attended.label("attended"), hosted.label("hosted")))).one()
+        row = (
+            await self._exec(
+                _STANDING,
+                {
+                    "member": member_id,
+                    "start": start,
+                    "end": end,
+                    "validated": VALIDATED,
+                },
+            )
+        ).one()
         return int(row.attended), int(row.hosted)
 
     async def circle_ids_of(self, member_id: int) -> list[int]:

@@ -177,6 +177,21 @@ _HISTORY = (
     .join(_issuer_m, _issuer_m.c.id == _debit.c.issuer_id)
     .order_by(_tr.c.seq.desc())
 )
+# A member's open requests, made and received: each side through its own index (an
+# OR of the two would leave PostgreSQL's generic plan reading every request).
+_r = ledger_t.redemptions
+_open = _r.c.status.in_((L.OPEN, L.DELIVERED, L.DISPUTED))
+_mine_open = union_all(
+    select(_r).where(_r.c.holder_id == bindparam("member"), _open),
+    select(_r).where(
+        _r.c.issuer_id == bindparam("member"), _r.c.holder_id != bindparam("member"), _open
+    ),
+).subquery("mine")
+_OPEN_REDEMPTIONS = (
+    select(_mine_open)
+    .where(_mine_open.c.community_id == bindparam("community"))
+    .order_by(_mine_open.c.number)
+)
 # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the rows.
 _LOCKING = {
     False: {"keys": _BY_KEYS, "ids": _BY_IDS},
@@ -405,16 +420,7 @@ class SqlLedger(Repository):
         return _redemption(row) if row else None
 
     async def open_redemptions(self, community_id: int, member_id: int) -> list[Redemption]:
-        r = ledger_t.redemptions
-        rows = await self._exec(
-            select(r)
-            .where(
-                r.c.community_id == community_id,
-                or_(r.c.holder_id == member_id, r.c.issuer_id == member_id),
-                r.c.status.in_([L.OPEN, L.DELIVERED, L.DISPUTED]),
-            )
-            .order_by(r.c.number)
-        )
+        rows = await self._exec(_OPEN_REDEMPTIONS, {"community": community_id, "member": member_id})
         return [_redemption(x) for x in rows]
 
     async def set_redemption(
