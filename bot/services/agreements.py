@@ -543,6 +543,7 @@ COMMANDS = [
         "offer to teach skills for vouchers held in escrow until learners pass",
         Who.MEMBER,
         register,
+        changes_badge_facts=False,
     ),
     Command(
         "provider list",
@@ -573,6 +574,7 @@ COMMANDS = [
         "propose a learning agreement for yourself and other learners",
         Who.MEMBER,
         propose,
+        changes_badge_facts=False,
     ),
     Command(
         "agreement join",
@@ -580,6 +582,7 @@ COMMANDS = [
         "confirm your place and bundle in an agreement you were named in",
         Who.MEMBER,
         join,
+        changes_badge_facts=False,
     ),
     Command(
         "agreement accept",
@@ -587,8 +590,16 @@ COMMANDS = [
         "accept an agreement: every bundle moves into escrow at once",
         Who.MEMBER,
         accept,
+        changes_badge_facts=False,
     ),
-    Command("agreement decline", (_AGREEMENT,), "decline an agreement", Who.MEMBER, decline),
+    Command(
+        "agreement decline",
+        (_AGREEMENT,),
+        "decline an agreement",
+        Who.MEMBER,
+        decline,
+        changes_badge_facts=False,
+    ),
     Command(
         "agreement info",
         (_AGREEMENT,),

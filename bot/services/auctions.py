@@ -357,6 +357,7 @@ COMMANDS = [
         "auction hours you hold; they are set aside until the auction ends",
         Who.MEMBER,
         open_auction,
+        changes_badge_facts=False,
     ),
     Command(
         "auction bid",
@@ -364,6 +365,7 @@ COMMANDS = [
         "pledge money for a lot; members in good standing only",
         Who.MEMBER,
         bid,
+        changes_badge_facts=False,
     ),
     Command(
         "auction list",
@@ -387,6 +389,7 @@ COMMANDS = [
         "confirm the winner paid you; the lot moves to them",
         Who.MEMBER,
         settle,
+        changes_badge_facts=False,
     ),
     Command(
         "auction withdraw",
@@ -394,5 +397,6 @@ COMMANDS = [
         "take your lot back: before any bid, or when the winner never paid",
         Who.MEMBER,
         withdraw,
+        changes_badge_facts=False,
     ),
 ]

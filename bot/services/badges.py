@@ -313,6 +313,7 @@ COMMANDS = [
         "Award a badge to a member of your circle, with evidence",
         Who.LEAD,
         award,
+        changes_badge_facts=False,
     ),
     Command(
         "badge export",
@@ -320,6 +321,7 @@ COMMANDS = [
         "A signed Open Badges 3.0 credential for one of your badges",
         Who.MEMBER,
         export,
+        changes_badge_facts=False,
     ),
     Command(
         "badge verify",

@@ -662,6 +662,7 @@ COMMANDS = [
         "schedule an event for a circle (leads)",
         Who.LEAD,
         schedule_event,
+        changes_badge_facts=False,
     ),
     Command(
         "event rsvp",
@@ -672,6 +673,7 @@ COMMANDS = [
         "say whether you are coming; beyond its capacity, going joins the waiting list",
         Who.MEMBER,
         rsvp,
+        changes_badge_facts=False,
     ),
     Command(
         "event checkin",
@@ -682,6 +684,7 @@ COMMANDS = [
         "check in at an event, from shortly before its start until shortly after its end",
         Who.MEMBER,
         checkin,
+        changes_badge_facts=False,
     ),
     Command(
         "event cancel",
@@ -698,6 +701,7 @@ COMMANDS = [
         "cancel an event; everyone coming is told",
         Who.LEAD,
         cancel,
+        changes_badge_facts=False,
     ),
     Command(
         "event edit",
@@ -734,6 +738,7 @@ COMMANDS = [
         "change an event before it starts; everyone coming is told",
         Who.LEAD,
         edit,
+        changes_badge_facts=False,
     ),
     Command(
         "event list",

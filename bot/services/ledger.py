@@ -500,8 +500,17 @@ _HOURS = Arg("hours", Kind.DURATION, "hours in quarter-hour steps: 2, 1.5, 2h, 9
 _REQUEST = Arg("request", Kind.NUMBER, "the request's number, like 12 or #12")
 
 
-def _request_command(name: str, help_text: str, handler: Any) -> Command:
-    return Command(f"voucher {name}", (_REQUEST,), help_text, Who.MEMBER, handler)
+def _request_command(
+    name: str, help_text: str, handler: Any, *, changes_badge_facts: bool = False
+) -> Command:
+    return Command(
+        f"voucher {name}",
+        (_REQUEST,),
+        help_text,
+        Who.MEMBER,
+        handler,
+        changes_badge_facts=changes_badge_facts,
+    )
 
 
 COMMANDS = [
@@ -516,6 +525,7 @@ COMMANDS = [
         "issue hours of your own time to a member, up to your cap",
         Who.MEMBER,
         issue,
+        changes_badge_facts=False,
     ),
     Command(
         "voucher give",
@@ -527,6 +537,7 @@ COMMANDS = [
         "give vouchers you hold to another member",
         Who.MEMBER,
         give,
+        changes_badge_facts=False,
     ),
     Command(
         "voucher balance",
@@ -557,9 +568,16 @@ COMMANDS = [
         "ask an issuer for hours of service; the hours are held meanwhile",
         Who.MEMBER,
         redeem,
+        changes_badge_facts=False,
     ),
     _request_command("deliver", "mark a request you were asked for as delivered", deliver),
-    _request_command("confirm", "confirm a delivered request; its hours are retired", confirm),
+    # Confirming counts the hours as delivered: a badge criterion.
+    _request_command(
+        "confirm",
+        "confirm a delivered request; its hours are retired",
+        confirm,
+        changes_badge_facts=True,
+    ),
     _request_command("cancel", "withdraw your request before it is delivered", cancel),
     _request_command("decline", "decline a request for your hours", decline),
     _request_command("dispute", "ask a trustee to settle a delivered request", dispute),
