@@ -31,6 +31,7 @@ async def bind(ctx: Ctx, command: Command, raw: Mapping[str, Any]) -> dict[str, 
             if not storable(name):
                 raise DomainError("input.unstorable", name="option")
             raise usage_error("input.unknown_option", command, option=name)
+    raw = dict(raw)
     bound: dict[str, Any] = {}
     for arg in command.args:
         value = raw.get(arg.name)
@@ -39,8 +40,28 @@ async def bind(ctx: Ctx, command: Command, raw: Mapping[str, Any]) -> dict[str, 
                 raise usage_error("input.missing", command, name=arg.name)
             bound[arg.name] = None
             continue
-        bound[arg.name] = await _coerce(ctx, arg, value)
+        try:
+            bound[arg.name] = await _coerce(ctx, arg, value)
+        except DomainError:
+            if not _page_in_its_place(command, arg, value, raw):
+                raise
+            # `!event list 2`: the page, typed where the optional circle would go.
+            raw["page"], bound[arg.name] = value, None
     return bound
+
+
+def _page_in_its_place(command: Command, arg: Arg, value: Any, raw: Mapping[str, Any]) -> bool:
+    """A bare number given for an optional argument it can't be, in a command that
+    lists pages and was given no page: the member meant the page."""
+    page = command.arg("page")
+    return (
+        page is not None
+        and page is not arg
+        and not arg.required
+        and raw.get("page") is None
+        and isinstance(value, str)
+        and value.strip().isdigit()
+    )
 
 
 async def _coerce(ctx: Ctx, arg: Arg, value: Any) -> Any:

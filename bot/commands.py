@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from bot.credentials.identity import CredentialsConfig
 from bot.errors import DomainError
 from bot.model.members import Actor, Member
+from bot.model.paging import MOST_PAGES, Page, command_line
 from bot.model.settings import Settings
 from bot.ports.communities import Community
 from bot.ports.unit_of_work import UnitOfWork
-from bot.replies import Anchor, Notice, Reply
+from bot.replies import JSON, Anchor, Notice, Reply, nested
 
 # Ctx is defined below: what a handler receives.
 Handler = Callable[["Ctx", Mapping[str, Any]], Awaitable[Reply]]
@@ -70,6 +71,23 @@ class Arg:
         if self.kind is Kind.REST:
             label += "..."
         return f"<{label}>" if self.required else f"[{label}]"
+
+
+def page_arg(what: str = "which page of the list (default: 1)") -> Arg:
+    """The last argument of every command that lists: the page to show."""
+    return Arg("page", Kind.INTEGER, what, required=False, low=1, high=MOST_PAGES)
+
+
+def page_params(page: Page, more: bool, name: str, *words: str | None) -> dict[str, JSON]:
+    """A list reply's `page` (its number, once there are several) and `more` (the
+    command for the next page, when one follows). `words` are the arguments the
+    command was given before the page, None where one was left out."""
+    return {
+        "page": nested("page.number", page=page.number) if page.number > 1 or more else "",
+        "more": nested("page.more", command=command_line(name, *words, page=page.number + 1))
+        if more
+        else "",
+    }
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,10 @@ class Ctx:
     def timezone(self) -> ZoneInfo:
         """The reader's zone: their profile's, else the community's."""
         return ZoneInfo(self.member.timezone or self.settings.timezone)
+
+    def page(self, args: Mapping[str, Any]) -> Page:
+        """The page of a list the command asked for, of the community's page size."""
+        return Page(int(args.get("page") or 1), self.settings.page_size)
 
     def require_admin(self) -> None:
         if not self.is_admin:

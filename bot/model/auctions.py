@@ -128,3 +128,14 @@ def parse_increment(text: str) -> int:
 
 def show_increment(minor: int) -> str:
     return format_money(int(minor), "XXX").removeprefix("XXX ")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An auction as `auction list` shows it: with its people's names and best bid."""
+
+    auction: Auction
+    issuer: str
+    seller: str
+    best: int | None = None  # the best bid's amount, in minor units
+    bidder: str | None = None  # who made it

@@ -41,6 +41,8 @@ class Moment:
     good: bool | None = None
     # What the text reply words the moment with (numbers, names, titles).
     params: tuple[tuple[str, str | int], ...] = ()
+    # Orders moments of one kind at one instant (ids of the rows they come from).
+    order: tuple[int, int] = (0, 0)
 
     def param(self, name: str) -> str | int | None:
         return next((value for key, value in self.params if key == name), None)
@@ -49,7 +51,7 @@ class Moment:
 def in_order(moments: list[Moment]) -> list[Moment]:
     """Time order; moments at one instant keep the order of KINDS (joined before attended)."""
     rank = {kind: i for i, kind in enumerate(KINDS)}
-    return sorted(moments, key=lambda m: (m.at, rank.get(m.kind, len(rank))))
+    return sorted(moments, key=lambda m: (m.at, rank.get(m.kind, len(rank)), m.order))
 
 
 def page_of(count: int, size: int, page: int | None) -> tuple[int, int, int, int]:

@@ -217,6 +217,13 @@ SETTINGS: dict[str, Setting] = {
             _badge_classes,
         ),
         Setting(
+            "page_size",
+            15,
+            "a whole number from 1 to 100",
+            "lines each page of a list shows (circles, events, histories...)",
+            _int(1, 100),
+        ),
+        Setting(
             "pathway_size",
             3,
             "a whole number from 1 to 20",
@@ -270,6 +277,10 @@ class Settings:
     @property
     def circle_min_members(self) -> int:
         return int(self._values["circle_min_members"])
+
+    @property
+    def page_size(self) -> int:
+        return int(self._values["page_size"])
 
     @property
     def timezone(self) -> str:

@@ -24,7 +24,12 @@ class AgreementRepository(Protocol):
         """Register or update a listing; True when it is new."""
         ...
 
-    async def providers(self, community_id: int) -> list[Provider]: ...
+    async def providers(
+        self, community_id: int, skill: str | None, offset: int, limit: int
+    ) -> list[tuple[Provider, str]]:
+        """A page of the community's providers (those listing `skill`, when given) in
+        the order they registered, each with their display name."""
+        ...
 
     async def create(
         self,
@@ -64,4 +69,12 @@ class AgreementRepository(Protocol):
         """(community id, agreement id) of accepted agreements whose escrow has expired."""
         ...
 
-    async def involving(self, community_id: int, member_id: int) -> list[Agreement]: ...
+    async def involving(self, community_id: int, member_id: int) -> list[Agreement]:
+        """The agreements the member provides or learns in, by number."""
+        ...
+
+    async def involving_page(
+        self, community_id: int, member_id: int, offset: int, limit: int
+    ) -> list[Agreement]:
+        """A page of `involving`."""
+        ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.model.auctions import Auction, Bid
+from bot.model.auctions import Auction, Bid, Listing
 
 
 class AuctionRepository(Protocol):
@@ -34,6 +34,10 @@ class AuctionRepository(Protocol):
 
     async def listed(self, community_id: int) -> list[Auction]:
         """Auctions still running or waiting for payment."""
+        ...
+
+    async def listings(self, community_id: int, offset: int, limit: int) -> list[Listing]:
+        """A page of `listed`, each auction with its names and best bid."""
         ...
 
     async def bids(self, auction_id: int) -> list[Bid]: ...

@@ -33,8 +33,11 @@ class CircleRepository(Protocol):
         """`by_name` and `seats` together, in fewer trips where that is safe."""
         ...
 
-    async def all_with_counts(self, community_id: int) -> list[tuple[Circle, int, int]]:
-        """`all` with (members, waiting) of each circle."""
+    async def listed(
+        self, community_id: int, offset: int, limit: int
+    ) -> list[tuple[Circle, int, int]]:
+        """Circles that are not archived, by name, from `offset`, at most `limit`, each
+        with its (members, waiting)."""
         ...
 
     async def add_seat(

@@ -33,6 +33,18 @@ class EventRepository(Protocol):
         """Scheduled events that have not ended, soonest first."""
         ...
 
+    async def listed(
+        self,
+        community_id: int,
+        after: datetime,
+        circle_id: int | None,
+        offset: int,
+        limit: int,
+    ) -> list[tuple[Event, str, int]]:
+        """A page of `upcoming` (of one circle, or the whole community), each event with
+        its circle's name and how many are going."""
+        ...
+
     async def following(self, series_id: int, occurrence: int) -> list[Event]: ...
 
     async def hosts(self, event_id: int) -> list[tuple[int, str]]:

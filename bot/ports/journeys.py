@@ -10,7 +10,18 @@ from bot.model.journeys import Moment, TrackRecord
 
 class JourneyRepository(Protocol):
     async def moments(self, member_id: int, now: datetime) -> list[Moment]:
-        """Everything the member did, unordered."""
+        """Everything the member did, journal notes included, in time order."""
+        ...
+
+    async def moments_page(
+        self, member_id: int, now: datetime, own: bool, offset: int, limit: int
+    ) -> list[Moment]:
+        """`limit` of the member's moments from `offset`, counting back from the newest,
+        newest first; journal notes only when `own`."""
+        ...
+
+    async def moment_count(self, member_id: int, now: datetime, own: bool) -> int:
+        """How many moments `moments_page` pages through."""
         ...
 
     async def track_record(self, member_id: int, now: datetime) -> TrackRecord: ...

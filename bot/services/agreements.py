@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.arguments import resolve_member
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg, page_params
 from bot.errors import DomainError
 from bot.jobs import Host, Sweep, address, sweep
 from bot.model import agreements as rules
@@ -22,6 +22,7 @@ from bot.model import ledger as L
 from bot.model.agreements import Agreement, Bundle, Provider
 from bot.model.ledger import Account, AccountKey, Transfer
 from bot.model.members import Member
+from bot.model.paging import command_line
 from bot.model.settings import Settings
 from bot.model.units import bounded_text
 from bot.ports.unit_of_work import UnitOfWork
@@ -57,27 +58,30 @@ async def register(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
 
 
 async def list_providers(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    skill = args.get("skill")
-    found = [
-        p
-        for p in await ctx.uow.agreements.providers(ctx.community.id)
-        if not skill or p.offers(skill)
-    ]
-    if not found:
+    skill: str | None = args.get("skill")
+    if skill is not None and skill.isdigit() and args.get("page") is None:
+        # `!provider list 2` asks for the second page; no skill is a bare number.
+        args = {**args, "page": int(skill)}
+        skill = None
+    page = ctx.page(args)
+    found = await ctx.uow.agreements.providers(ctx.community.id, skill, page.offset, page.limit)
+    shown, more = page.rows(found, command_line("provider list", skill))
+    if not shown:
         return Reply("provider.list_empty", {"skill": skill or "-"})
-    names = await ctx.uow.ledger.names(p.member_id for p in found)
     lines = [
         nested(
             "provider.list_line",
-            name=names[p.member_id],
+            name=name,
             kind=p.kind,
             skills=p.skills,
             terms=hours(p.terms_minutes),
             guarantee=nested("provider.guarantee", guarantee=p.guarantee) if p.guarantee else "",
         )
-        for p in found
+        for p, name in shown
     ]
-    return Reply("provider.list", {"lines": lines})
+    return Reply(
+        "provider.list", {"lines": lines, **page_params(page, more, "provider list", skill)}
+    )
 
 
 async def _provider(ctx: Ctx, member: Member) -> Provider:
@@ -430,8 +434,13 @@ async def info(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     )
 
 
-async def list_agreements(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
-    found = await ctx.uow.agreements.involving(ctx.community.id, ctx.member.id)
+async def list_agreements(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
+    page = ctx.page(args)
+    agreements = ctx.uow.agreements
+    fetched = await agreements.involving_page(
+        ctx.community.id, ctx.member.id, page.offset, page.limit
+    )
+    found, more = page.rows(fetched, "agreement list")
     if not found:
         return Reply("agreement.list_empty", private=True)
     names = await ctx.uow.ledger.names(a.provider_id for a in found)
@@ -446,7 +455,11 @@ async def list_agreements(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
         )
         for a in found
     ]
-    return Reply("agreement.list", {"lines": lines}, private=True)
+    return Reply(
+        "agreement.list",
+        {"lines": lines, **page_params(page, more, "agreement list")},
+        private=True,
+    )
 
 
 # Due work: escrows with no result in time are refunded.
@@ -531,10 +544,20 @@ COMMANDS = [
         "offer to teach skills for vouchers held in escrow until learners pass",
         Who.MEMBER,
         register,
+        changes_badge_facts=False,
     ),
     Command(
         "provider list",
-        (Arg("skill", Kind.REST, "only providers of this skill", required=False),),
+        (
+            Arg(
+                "skill",
+                Kind.TEXT,
+                "only providers of this skill (quote it if it has spaces)",
+                required=False,
+                max_length=80,
+            ),
+            page_arg(),
+        ),
         "who teaches what, and on what terms",
         Who.ANYONE,
         list_providers,
@@ -552,6 +575,7 @@ COMMANDS = [
         "propose a learning agreement for yourself and other learners",
         Who.MEMBER,
         propose,
+        changes_badge_facts=False,
     ),
     Command(
         "agreement join",
@@ -559,6 +583,7 @@ COMMANDS = [
         "confirm your place and bundle in an agreement you were named in",
         Who.MEMBER,
         join,
+        changes_badge_facts=False,
     ),
     Command(
         "agreement accept",
@@ -566,8 +591,16 @@ COMMANDS = [
         "accept an agreement: every bundle moves into escrow at once",
         Who.MEMBER,
         accept,
+        changes_badge_facts=False,
     ),
-    Command("agreement decline", (_AGREEMENT,), "decline an agreement", Who.MEMBER, decline),
+    Command(
+        "agreement decline",
+        (_AGREEMENT,),
+        "decline an agreement",
+        Who.MEMBER,
+        decline,
+        changes_badge_facts=False,
+    ),
     Command(
         "agreement info",
         (_AGREEMENT,),
@@ -578,7 +611,7 @@ COMMANDS = [
     ),
     Command(
         "agreement list",
-        (),
+        (page_arg(),),
         "the agreements you provide or learn in",
         Who.MEMBER,
         list_agreements,

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg, page_params
 from bot.errors import DomainError
 from bot.jobs import Host, Sweep, address, sweep
 from bot.model import auctions as rules
 from bot.model import ledger as L
-from bot.model.auctions import Auction, format_money
+from bot.model.auctions import Auction, Listing, format_money
 from bot.model.ledger import AccountKey, Transfer
 from bot.model.members import Member
 from bot.model.settings import Settings
@@ -231,16 +231,18 @@ async def _return_lot(uow: UnitOfWork, ledger: Book, auction: Auction, now: date
 # Looking.
 
 
-async def _line(ctx: Ctx, auction: Auction, names: Mapping[int, str]) -> Any:
-    top = rules.best(await ctx.uow.auctions.bids(auction.id))
+def _line(listing: Listing) -> Any:
+    auction = listing.auction
     return nested(
         "auction.list_line",
         number=auction.number,
         hours=hours(auction.minutes),
-        issuer=names[auction.issuer_id],
-        seller=names[auction.seller_id],
-        best=nested("auction.best", amount=_money(top.amount, auction), bidder=names[top.bidder_id])
-        if top
+        issuer=listing.issuer,
+        seller=listing.seller,
+        best=nested(
+            "auction.best", amount=_money(listing.best, auction), bidder=listing.bidder or "?"
+        )
+        if listing.best is not None
         else {"$key": "auction.no_bids"},
         reserve=_money(auction.reserve, auction),
         state=nested("auction.ends", ends=instant(auction.ends_at))
@@ -249,15 +251,16 @@ async def _line(ctx: Ctx, auction: Auction, names: Mapping[int, str]) -> Any:
     )
 
 
-async def list_auctions(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
-    found = await ctx.uow.auctions.listed(ctx.community.id)
-    if not found:
+async def list_auctions(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
+    page = ctx.page(args)
+    found = await ctx.uow.auctions.listings(ctx.community.id, page.offset, page.limit)
+    shown, more = page.rows(found, "auction list")
+    if not shown:
         return Reply("auction.list_empty")
-    ids = [a.issuer_id for a in found] + [a.seller_id for a in found]
-    for auction in found:
-        ids += [b.bidder_id for b in await ctx.uow.auctions.bids(auction.id)]
-    names = await ctx.uow.ledger.names(ids)
-    return Reply("auction.list", {"lines": [await _line(ctx, a, names) for a in found]})
+    return Reply(
+        "auction.list",
+        {"lines": [_line(x) for x in shown], **page_params(page, more, "auction list")},
+    )
 
 
 async def info(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
@@ -355,6 +358,7 @@ COMMANDS = [
         "auction hours you hold; they are set aside until the auction ends",
         Who.MEMBER,
         open_auction,
+        changes_badge_facts=False,
     ),
     Command(
         "auction bid",
@@ -362,10 +366,11 @@ COMMANDS = [
         "pledge money for a lot; members in good standing only",
         Who.MEMBER,
         bid,
+        changes_badge_facts=False,
     ),
     Command(
         "auction list",
-        (),
+        (page_arg(),),
         "auctions running or awaiting payment",
         Who.ANYONE,
         list_auctions,
@@ -385,6 +390,7 @@ COMMANDS = [
         "confirm the winner paid you; the lot moves to them",
         Who.MEMBER,
         settle,
+        changes_badge_facts=False,
     ),
     Command(
         "auction withdraw",
@@ -392,5 +398,6 @@ COMMANDS = [
         "take your lot back: before any bid, or when the winner never paid",
         Who.MEMBER,
         withdraw,
+        changes_badge_facts=False,
     ),
 ]

@@ -631,6 +631,7 @@ COMMANDS = [
         "Award a manual badge to a member of your circle, with evidence",
         Who.LEAD,
         award,
+        changes_badge_facts=False,
     ),
     Command(
         "badge revoke",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg, page_params
 from bot.errors import DomainError
 from bot.model import circles as rules
 from bot.model.circles import Circle, Seat
@@ -266,28 +266,25 @@ async def info(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     )
 
 
-async def list_circles(ctx: Ctx, _args: Mapping[str, Any]) -> Reply:
-    circles = [
-        (circle, seated, queued)
-        for circle, seated, queued in await ctx.uow.circles.all_with_counts(ctx.community.id)
-        if circle.status != rules.ARCHIVED
-    ]
+async def list_circles(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
+    page = ctx.page(args)
+    found = await ctx.uow.circles.listed(ctx.community.id, page.offset, page.limit)
+    circles, more = page.rows(found, "circle list")
     if not circles:
         return Reply("circle.list_empty")
-    lines = []
-    for circle, seated, queued in circles:
-        lines.append(
-            nested(
-                "circle.list_line",
-                name=circle.name,
-                topic=circle.topic,
-                status={"$key": f"status.{circle.status}"},
-                count=seated,
-                size=circle.size,
-                waiting=f", {queued} waiting" if queued else "",
-            )
+    lines = [
+        nested(
+            "circle.list_line",
+            name=circle.name,
+            topic=circle.topic,
+            status={"$key": f"status.{circle.status}"},
+            count=seated,
+            size=circle.size,
+            waiting=f", {queued} waiting" if queued else "",
         )
-    return Reply("circle.list", {"lines": lines})
+        for circle, seated, queued in circles
+    ]
+    return Reply("circle.list", {"lines": lines, **page_params(page, more, "circle list")})
 
 
 _NAME = Arg("name", Kind.CIRCLE, "the circle's short name, e.g. spanish-a2")
@@ -347,7 +344,12 @@ COMMANDS = [
         changes=False,
     ),
     Command(
-        "circle list", (), "the circles in this community", Who.ANYONE, list_circles, changes=False
+        "circle list",
+        (page_arg(),),
+        "the circles in this community",
+        Who.ANYONE,
+        list_circles,
+        changes=False,
     ),
     Command(
         "circle lead",

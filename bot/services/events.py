@@ -12,7 +12,7 @@ from typing import Any
 import icalendar
 
 from bot.arguments import resolve_member
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg, page_params
 from bot.errors import DomainError
 from bot.jobs import JobCtx, JobHandler, Scope, schedule
 from bot.model import circles as circle_rules
@@ -20,6 +20,7 @@ from bot.model import events as rules
 from bot.model.circles import Circle, Seat
 from bot.model.events import Attendee, Event
 from bot.model.members import Member
+from bot.model.paging import command_line
 from bot.model.units import (
     bounded_text,
     format_minutes,
@@ -453,39 +454,33 @@ def _state_label(event: Event, now: datetime) -> JSON:
 
 
 async def list_events(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
-    circle_ids: list[int] | None = None
-    names: dict[int, str] = {}
-    if args.get("circle") is not None:
-        circle = await circles.load(ctx, args["circle"])
-        circle_ids = [circle.id]
-        names[circle.id] = circle.name
-    found = await ctx.uow.events.upcoming(ctx.community.id, ctx.now, circle_ids, 25)
-    if not found:
-        where = args.get("circle")
+    page = ctx.page(args)
+    where: str | None = args.get("circle")
+    circle_id = None if where is None else (await circles.load(ctx, where)).id
+    found = await ctx.uow.events.listed(
+        ctx.community.id, ctx.now, circle_id, page.offset, page.limit
+    )
+    shown, more = page.rows(found, command_line("event list", where))
+    if not shown:
         if where:
             return Reply("event.list_empty_circle", {"circle": where})
         return Reply("event.list_empty")
-    going = await ctx.uow.events.going_counts([e.id for e in found])
-    lines: list[JSON] = []
-    for event in found:
-        if event.circle_id not in names:
-            names[event.circle_id] = (await ctx.uow.circles.get(event.circle_id)).name
-        count = going.get(event.id, 0)
-        lines.append(
-            nested(
-                "event.list_line",
-                number=event.number,
-                title=event.title,
-                circle=names[event.circle_id],
-                start=instant(event.starts_at),
-                length=format_minutes(event.minutes),
-                going=f"{count}/{event.capacity}" if event.capacity is not None else str(count),
-                running=nested("event.list_running")
-                if rules.state(event, ctx.now) == rules.RUNNING
-                else "",
-            )
+    lines: list[JSON] = [
+        nested(
+            "event.list_line",
+            number=event.number,
+            title=event.title,
+            circle=circle,
+            start=instant(event.starts_at),
+            length=format_minutes(event.minutes),
+            going=f"{count}/{event.capacity}" if event.capacity is not None else str(count),
+            running=nested("event.list_running")
+            if rules.state(event, ctx.now) == rules.RUNNING
+            else "",
         )
-    return Reply("event.list", {"lines": lines})
+        for event, circle, count in shown
+    ]
+    return Reply("event.list", {"lines": lines, **page_params(page, more, "event list", where)})
 
 
 def _names(attendees: Sequence[Attendee], rsvp: str) -> str:
@@ -676,6 +671,7 @@ COMMANDS = [
         "schedule an event for a circle (leads)",
         Who.LEAD,
         schedule_event,
+        changes_badge_facts=False,
     ),
     Command(
         "event rsvp",
@@ -686,6 +682,7 @@ COMMANDS = [
         "say whether you are coming; beyond its capacity, going joins the waiting list",
         Who.MEMBER,
         rsvp,
+        changes_badge_facts=False,
     ),
     Command(
         "event checkin",
@@ -696,6 +693,7 @@ COMMANDS = [
         "check in at an event, from shortly before its start until shortly after its end",
         Who.MEMBER,
         checkin,
+        changes_badge_facts=False,
     ),
     Command(
         "event cancel",
@@ -712,6 +710,7 @@ COMMANDS = [
         "cancel an event; everyone coming is told",
         Who.LEAD,
         cancel,
+        changes_badge_facts=False,
     ),
     Command(
         "event edit",
@@ -748,10 +747,11 @@ COMMANDS = [
         "change an event before it starts; everyone coming is told",
         Who.LEAD,
         edit,
+        changes_badge_facts=False,
     ),
     Command(
         "event list",
-        (Arg("circle", Kind.CIRCLE, "only this circle's events", required=False),),
+        (Arg("circle", Kind.CIRCLE, "only this circle's events", required=False), page_arg()),
         "upcoming events",
         Who.ANYONE,
         list_events,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import pictures
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg
 from bot.errors import DomainError
 from bot.model import journeys as J
 from bot.model.journeys import Moment, TrackRecord
@@ -19,7 +19,6 @@ from bot.replies import JSON, Attachment, Reply, instant, nested
 from bot.services import circles
 
 JOURNAL_LIMIT = 500
-PAGE_SIZE = 15
 # What a kept reply to a forgotten member's command says if its key comes again.
 FORGOTTEN_REPLY = Reply("data.forgotten_reply", private=True)
 
@@ -133,22 +132,18 @@ def _span(moments: list[Moment], now: datetime) -> tuple[date, date]:
 
 async def journey(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     member: Member = args.get("member") or ctx.member
+    if args.get("page") is not None:
+        return await _journey_page(ctx, member, args)
+    # The first look comes with the picture, which shows every moment.
     own = member.id == ctx.member.id
     moments = J.in_order(_visible(await ctx.uow.journeys.moments(member.id, ctx.now), own))
     if not moments:
         return Reply("journey.empty", {"member": member.display_name}, private=True)
-    try:
-        page, pages, first, last = J.page_of(len(moments), PAGE_SIZE, args.get("page"))
-    except ValueError:
-        pages = -(-len(moments) // PAGE_SIZE)
-        raise DomainError("journey.no_page", page=args.get("page"), pages=pages) from None
+    size = ctx.settings.page_size
+    page, pages, first, last = J.page_of(len(moments), size, None)
     more: JSON = ""
     if page < pages:
         more = nested("journey.earlier", page=page + 1, member=_mention(member, own))
-    attachments: tuple[Attachment, ...] = ()
-    if args.get("page") is None:
-        # The picture comes with the first look; paging through the text leaves it be.
-        attachments = (_picture(ctx, member, moments),)
     return Reply(
         "journey.page",
         {
@@ -162,7 +157,36 @@ async def journey(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
             "more": more,
         },
         private=True,
-        attachments=attachments,
+        attachments=(_picture(ctx, member, moments),),
+    )
+
+
+async def _journey_page(ctx: Ctx, member: Member, args: Mapping[str, Any]) -> Reply:
+    """A page asked for by number: read from storage a page at a time, newest first."""
+    own = member.id == ctx.member.id
+    page = ctx.page(args)
+    journeys = ctx.uow.journeys
+    found = await journeys.moments_page(member.id, ctx.now, own, page.offset, page.limit)
+    if not found:
+        if page.number == 1:
+            return Reply("journey.empty", {"member": member.display_name}, private=True)
+        # Counted only to say how far the journey goes.
+        count = await journeys.moment_count(member.id, ctx.now, own)
+        pages = max(1, -(-count // page.size))
+        raise DomainError("journey.no_page", page=page.number, pages=pages)
+    shown, earlier = found[: page.size], len(found) > page.size
+    more: JSON = ""
+    if earlier:
+        more = nested("journey.earlier", page=page.number + 1, member=_mention(member, own))
+    return Reply(
+        "journey.page_back",
+        {
+            "member": member.display_name,
+            "page": page.number,
+            "lines": [_line(m, own) for m in reversed(shown)],
+            "more": more,
+        },
+        private=True,
     )
 
 
@@ -263,13 +287,7 @@ COMMANDS = [
         "journey",
         (
             Arg("member", Kind.MEMBER, "whose journey (default: yours)", required=False),
-            Arg(
-                "page",
-                Kind.INTEGER,
-                "which page, counting back from the newest (default: 1)",
-                required=False,
-                low=1,
-            ),
+            page_arg("which page, counting back from the newest (default: 1, with the picture)"),
         ),
         "Your learning journey in time order, as text and a picture",
         Who.MEMBER,

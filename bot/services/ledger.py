@@ -11,18 +11,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.commands import Arg, Command, Ctx, Kind, Who
+from bot.commands import Arg, Command, Ctx, Kind, Who, page_arg, page_params
 from bot.errors import DomainError
 from bot.model import ledger as L
 from bot.model.ledger import Account, AccountKey, Invalid, Overdrawn, Redemption, Transfer
 from bot.model.members import Member
+from bot.model.paging import command_line
 from bot.model.settings import Settings
 from bot.model.units import bounded_text, format_minutes
 from bot.ports.unit_of_work import UnitOfWork
 from bot.replies import Reply, instant, nested
 from bot.wording import MESSAGES
-
-HISTORY_LINES = 20
 
 
 def hours(minutes: int) -> str:
@@ -305,7 +304,12 @@ async def history(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     member: Member = args.get("member") or ctx.member
     if member.id != ctx.member.id and not (ctx.is_admin or ctx.member.is_trustee):
         raise DomainError("voucher.history_private", member=member.display_name)
-    moves = await ctx.uow.ledger.history(member.id, HISTORY_LINES)
+    page = ctx.page(args)
+    asked = args.get("member")
+    # Another member's history is asked for by name, and the next page names them too.
+    whose = None if asked is None else f"@{member.display_name}"
+    found = await ctx.uow.ledger.history(member.id, page.offset, page.limit)
+    moves, more = page.rows(found, command_line("voucher history", whose))
     if not moves:
         return Reply("voucher.history_empty", {"member": member.display_name}, private=True)
     lines = []
@@ -331,7 +335,15 @@ async def history(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
                 memo=nested("voucher.history_memo", memo=move.memo) if move.memo else "",
             )
         )
-    return Reply("voucher.history", {"member": member.display_name, "lines": lines}, private=True)
+    return Reply(
+        "voucher.history",
+        {
+            "member": member.display_name,
+            "lines": lines,
+            **page_params(page, more, "voucher history", whose),
+        },
+        private=True,
+    )
 
 
 # Redemption: hours held while a request is open, retired when it is confirmed.
@@ -488,8 +500,17 @@ _HOURS = Arg("hours", Kind.DURATION, "hours in quarter-hour steps: 2, 1.5, 2h, 9
 _REQUEST = Arg("request", Kind.NUMBER, "the request's number, like 12 or #12")
 
 
-def _request_command(name: str, help_text: str, handler: Any) -> Command:
-    return Command(f"voucher {name}", (_REQUEST,), help_text, Who.MEMBER, handler)
+def _request_command(
+    name: str, help_text: str, handler: Any, *, changes_badge_facts: bool = False
+) -> Command:
+    return Command(
+        f"voucher {name}",
+        (_REQUEST,),
+        help_text,
+        Who.MEMBER,
+        handler,
+        changes_badge_facts=changes_badge_facts,
+    )
 
 
 COMMANDS = [
@@ -504,6 +525,7 @@ COMMANDS = [
         "issue hours of your own time to a member, up to your cap",
         Who.MEMBER,
         issue,
+        changes_badge_facts=False,
     ),
     Command(
         "voucher give",
@@ -515,6 +537,7 @@ COMMANDS = [
         "give vouchers you hold to another member",
         Who.MEMBER,
         give,
+        changes_badge_facts=False,
     ),
     Command(
         "voucher balance",
@@ -526,7 +549,10 @@ COMMANDS = [
     ),
     Command(
         "voucher history",
-        (Arg("member", Kind.MEMBER, "whose history (admins and trustees)", required=False),),
+        (
+            Arg("member", Kind.MEMBER, "whose history (admins and trustees)", required=False),
+            page_arg("which page, counting back from the latest (default: 1)"),
+        ),
         "your latest voucher movements",
         Who.MEMBER,
         history,
@@ -542,9 +568,16 @@ COMMANDS = [
         "ask an issuer for hours of service; the hours are held meanwhile",
         Who.MEMBER,
         redeem,
+        changes_badge_facts=False,
     ),
     _request_command("deliver", "mark a request you were asked for as delivered", deliver),
-    _request_command("confirm", "confirm a delivered request; its hours are retired", confirm),
+    # Confirming counts the hours as delivered: a badge criterion.
+    _request_command(
+        "confirm",
+        "confirm a delivered request; its hours are retired",
+        confirm,
+        changes_badge_facts=True,
+    ),
     _request_command("cancel", "withdraw your request before it is delivered", cancel),
     _request_command("decline", "decline a request for your hours", decline),
     _request_command("dispute", "ask a trustee to settle a delivered request", dispute),

@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
     "provider.no_skills": (
         'Name at least one skill you teach, e.g. `{prefix}provider register "spanish, guitar" 2`.'
     ),
-    "provider.list": "Providers:\n{lines}",
+    "provider.list": "Providers{page}:\n{lines}{more}",
     "provider.list_line": "- {name} ({kind}): {skills}; {terms} per learner{guarantee}",
     "provider.guarantee": "; guarantee: {guarantee}",
     "provider.list_empty": (
@@ -105,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "agreement.bundle_passed": "passed, released to the provider",
     "agreement.bundle_failed": "failed, refunded",
     "agreement.bundle_expired": "not assessed in time, refunded",
-    "agreement.list": "Your learning agreements:\n{lines}",
+    "agreement.list": "Your learning agreements{page}:\n{lines}{more}",
     "agreement.list_line": "- #{number}: {skill} from {provider}, {hours} each ({status})",
     "agreement.list_empty": (
         "You have no learning agreements. `{prefix}provider list` shows who teaches what."

@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
     "auction.withdrawn_winner": (
         "{seller} closed auction #{number} without a sale; nothing is owed."
     ),
-    "auction.list": "Auctions:\n{lines}",
+    "auction.list": "Auctions{page}:\n{lines}{more}",
     "auction.list_line": (
         "- #{number}: {hours} of {issuer}'s hours from {seller}; {best}; reserve {reserve}; {state}"
     ),

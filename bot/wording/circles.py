@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     ),
     "circle.info_waiting": ", {count} waiting",
     "circle.info_member": "- {name} ({context})",
-    "circle.list": "Circles:\n{lines}",
+    "circle.list": "Circles{page}:\n{lines}{more}",
     "circle.list_line": "- {name}: {topic} ({status}, {count}/{size}{waiting})",
     "circle.list_empty": (
         "There are no circles yet. Start one with `{prefix}circle create <name> <topic>`."

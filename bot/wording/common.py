@@ -56,6 +56,12 @@ MESSAGES: dict[str, str] = {
     "input.unknown_option": "{command} has no option called “{option}”. Usage: `{prefix}{usage}`",
     "input.twice": "{name} was given twice. Usage: `{prefix}{usage}`",
     "input.member": "Mention a member like `@bob` for {name}; you gave “{value}”.",
+    "page.past_end": (
+        "There is no page {page}: the list ends before it. `{prefix}{command}` shows its "
+        "first page."
+    ),
+    "page.more": "\nMore: `{prefix}{command}`",
+    "page.number": " (page {page})",
     "command.unknown": "I don't know the command “{command}”. Did you mean `{prefix}{suggestion}`?",
     "command.unknown_nohint": (
         "I don't know the command “{command}”. `{prefix}help` lists what I can do."

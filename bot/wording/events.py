@@ -131,7 +131,7 @@ MESSAGES: dict[str, str] = {
     "event.change_where": "- where: {where}",
     "event.change_about": "- a new description",
     # Lists, details and calendars.
-    "event.list": "Upcoming events:\n{lines}",
+    "event.list": "Upcoming events{page}:\n{lines}{more}",
     "event.list_line": "- #{number} {title} ({circle}): {start}, {length}, {going} going{running}",
     "event.list_running": " (running now)",
     "event.list_empty": (

@@ -25,6 +25,9 @@ MESSAGES: dict[str, str] = {
         "**{member}'s learning journey**: moments {first}–{last} of {count} "
         "(page {page} of {pages})\n{lines}{more}"
     ),
+    "journey.page_back": (
+        "**{member}'s learning journey**, page {page} counting back from the newest\n{lines}{more}"
+    ),
     "journey.earlier": "\nEarlier moments: `{prefix}journey {member}page:{page}`",
     "journey.empty": (
         "{member}'s journey has no moments yet. Joining a circle, attending events and "

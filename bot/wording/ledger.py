@@ -92,7 +92,7 @@ MESSAGES: dict[str, str] = {
         "`{prefix}voucher balance @{member}` shows their balance."
     ),
     "voucher.history_empty": "{member} has no voucher movements yet.",
-    "voucher.history": "Latest voucher movements of {member}, newest first:\n{lines}",
+    "voucher.history": "Latest voucher movements of {member}, newest first{page}:\n{lines}{more}",
     "voucher.history_line": "- {at}: {amount} of {issuer}'s hours, {what}{memo}",
     "voucher.history_memo": " ({memo})",
     "voucher.history_held": "{hours} held",

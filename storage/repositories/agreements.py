@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, union, update
 
 from bot.model import agreements as ag
 from bot.model.agreements import Agreement, Bundle, Provider
 from storage.repositories.base import Repository
 from storage.tables import agreements as agreements_t
+from storage.tables import members as members_t
 
 
 def _provider(row: Row[Any]) -> Provider:
@@ -56,6 +57,54 @@ def _bundle(row: Row[Any]) -> Bundle:
     )
 
 
+_p, _skills, _m = agreements_t.providers, agreements_t.provider_skills, members_t.members
+_LISTED = select(_p, _m.c.display_name).join(_m, _m.c.id == _p.c.member_id)
+# A page of a community's providers, or of those listing one skill, by registration.
+_PROVIDERS = {
+    False: _LISTED.where(_p.c.community_id == bindparam("community_id"))
+    .order_by(_p.c.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset")),
+    True: _LISTED.join(_skills, _skills.c.provider_id == _p.c.id)
+    .where(
+        _skills.c.community_id == bindparam("community_id"),
+        _skills.c.skill_key == bindparam("skill_key"),
+    )
+    .order_by(_skills.c.provider_id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset")),
+}
+
+
+# The agreements a member provides or learns in: one branch per role, each through
+# its own index (an OR of the two would leave PostgreSQL scanning every agreement).
+_g, _b = agreements_t.agreements, agreements_t.agreement_learners
+_ROLES = (
+    select(_g).where(
+        _g.c.provider_id == bindparam("member_id"), _g.c.community_id == bindparam("community_id")
+    ),
+    select(_g)
+    .join(_b, _b.c.agreement_id == _g.c.id)
+    .where(
+        _b.c.learner_id == bindparam("member_id"), _g.c.community_id == bindparam("community_id")
+    ),
+)
+_involved = union(*_ROLES).subquery("involved")
+_INVOLVING = select(_involved).order_by(_involved.c.number)
+_involved_reach = union(
+    *(
+        select(role.order_by(_g.c.number).limit(bindparam("reach")).subquery(f"r{i}"))
+        for i, role in enumerate(_ROLES)
+    )
+).subquery("involved")
+_INVOLVING_PAGE = (
+    select(_involved_reach)
+    .order_by(_involved_reach.c.number)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
 class SqlAgreements(Repository):
     async def provider(self, community_id: int, member_id: int) -> Provider | None:
         p = agreements_t.providers
@@ -79,26 +128,47 @@ class SqlAgreements(Repository):
         p = agreements_t.providers
         values = {"kind": kind, "skills": skills, "terms_minutes": terms_minutes}
         values["guarantee"] = guarantee
-        result = await self._exec(
-            update(p)
-            .where(p.c.community_id == community_id, p.c.member_id == member_id)
-            .values(**values)
-        )
-        if result.rowcount:
-            return False
-        await self._exec(
-            p.insert().values(
-                community_id=community_id, member_id=member_id, registered_at=now, **values
+        updated = (
+            await self._exec(
+                update(p)
+                .where(p.c.community_id == community_id, p.c.member_id == member_id)
+                .values(**values)
+                .returning(p.c.id)
             )
+        ).first()
+        if updated is not None:
+            provider_id = int(updated.id)
+            await self._exec(delete(_skills).where(_skills.c.provider_id == provider_id))
+        else:
+            result = await self._exec(
+                p.insert()
+                .values(community_id=community_id, member_id=member_id, registered_at=now, **values)
+                .returning(p.c.id)
+            )
+            provider_id = int(result.scalar_one())
+        keys = {ag.skill_key(skill) for skill in ag.parse_skills(skills)}
+        await self._exec(
+            insert(_skills),
+            [
+                {"provider_id": provider_id, "skill_key": key, "community_id": community_id}
+                for key in sorted(keys)
+            ],
         )
-        return True
+        return updated is None
 
-    async def providers(self, community_id: int) -> list[Provider]:
-        p = agreements_t.providers
+    async def providers(
+        self, community_id: int, skill: str | None, offset: int, limit: int
+    ) -> list[tuple[Provider, str]]:
         rows = await self._exec(
-            select(p).where(p.c.community_id == community_id).order_by(p.c.registered_at, p.c.id)
+            _PROVIDERS[skill is not None],
+            {
+                "community_id": community_id,
+                "skill_key": None if skill is None else ag.skill_key(skill),
+                "offset": offset,
+                "limit": limit,
+            },
         )
-        return [_provider(r) for r in rows]
+        return [(_provider(r), r.display_name) for r in rows]
 
     async def create(
         self,
@@ -205,15 +275,20 @@ class SqlAgreements(Repository):
         return [(r.community_id, r.id) for r in rows]
 
     async def involving(self, community_id: int, member_id: int) -> list[Agreement]:
-        g = agreements_t.agreements
-        b = agreements_t.agreement_learners
-        learner_of = select(b.c.agreement_id).where(b.c.learner_id == member_id)
+        rows = await self._exec(_INVOLVING, {"community_id": community_id, "member_id": member_id})
+        return [_agreement(r) for r in rows]
+
+    async def involving_page(
+        self, community_id: int, member_id: int, offset: int, limit: int
+    ) -> list[Agreement]:
         rows = await self._exec(
-            select(g)
-            .where(
-                g.c.community_id == community_id,
-                or_(g.c.provider_id == member_id, g.c.id.in_(learner_of)),
-            )
-            .order_by(g.c.number)
+            _INVOLVING_PAGE,
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "reach": offset + limit,
+                "offset": offset,
+                "limit": limit,
+            },
         )
         return [_agreement(r) for r in rows]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, select, update
+from sqlalchemy import Row, and_, bindparam, select, update
+from sqlalchemy.orm import aliased
 
 from bot.model import auctions as au
-from bot.model.auctions import Auction, Bid
+from bot.model.auctions import Auction, Bid, Listing
 from storage.repositories.base import Repository
 from storage.tables import auctions as auctions_t
+from storage.tables import members as members_t
 
 
 def _auction(row: Row[Any]) -> Auction:
@@ -32,6 +34,43 @@ def _auction(row: Row[Any]) -> Auction:
         price=row.price,
         closed_at=row.closed_at,
     )
+
+
+_x, _b, _m = auctions_t.auctions, auctions_t.bids, members_t.members
+# A page of the auctions running or awaiting payment, soonest end first, each with
+# its best bid's id found through the bids' index; only then the names and the bid.
+_by_end = (_x.c.ends_at, _x.c.number)
+_BEST_ID = (
+    select(_b.c.id)
+    .where(_b.c.auction_id == _x.c.id)
+    .order_by(_b.c.amount.desc(), _b.c.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_PAGE = (
+    select(_x, _BEST_ID.label("best_id"))
+    .where(_x.c.community_id == bindparam("community_id"), _x.c.status.in_((au.OPEN, au.WON)))
+    .order_by(*_by_end)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+    .subquery("page")
+)
+_issuer, _seller, _bidder = (aliased(_m, name=n) for n in ("issuer", "seller", "bidder"))
+_best = aliased(_b, name="best")
+_LISTINGS = (
+    select(
+        _PAGE,
+        _issuer.c.display_name.label("issuer_name"),
+        _seller.c.display_name.label("seller_name"),
+        _best.c.amount.label("best_amount"),
+        _bidder.c.display_name.label("bidder_name"),
+    )
+    .join(_issuer, _issuer.c.id == _PAGE.c.issuer_id)
+    .join(_seller, _seller.c.id == _PAGE.c.seller_id)
+    .outerjoin(_best, _best.c.id == _PAGE.c.best_id)
+    .outerjoin(_bidder, _bidder.c.id == _best.c.bidder_id)
+    .order_by(_PAGE.c.ends_at, _PAGE.c.number)
+)
 
 
 class SqlAuctions(Repository):
@@ -92,6 +131,15 @@ class SqlAuctions(Repository):
             .order_by(x.c.ends_at, x.c.number)
         )
         return [_auction(r) for r in rows]
+
+    async def listings(self, community_id: int, offset: int, limit: int) -> list[Listing]:
+        rows = await self._exec(
+            _LISTINGS, {"community_id": community_id, "offset": offset, "limit": limit}
+        )
+        return [
+            Listing(_auction(r), r.issuer_name, r.seller_name, r.best_amount, r.bidder_name)
+            for r in rows
+        ]
 
     async def bids(self, auction_id: int) -> list[Bid]:
         b = auctions_t.bids

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 
 from bot.model import agreements as A
 from bot.model import events as E
@@ -13,6 +13,7 @@ from bot.model import ledger as L
 from bot.model.badges import YEAR_DAYS, Award, CredentialStatus, Facts
 from bot.ports.communities import Community
 from storage.repositories.base import Repository
+from storage.repositories.events import counted, events_of
 from storage.tables import agreements as agreements_t
 from storage.tables import badges as badges_t
 from storage.tables import communities as communities_t
@@ -57,6 +58,28 @@ _ev = events_t.events
 _att = events_t.event_attendees
 _hosts = events_t.event_hosts
 _ballots = reviews_t.review_ballots
+
+
+# What the automatic criteria count, in one statement, each through the member's
+# own index: events attended in the last year and hosted ever (as obligations
+# count them), ballots cast, minutes delivered.
+_me: Any = bindparam("member")
+_FACTS = select(
+    counted(events_of(_me, attended=True), bindparam("year_ago")).label("attended"),
+    counted(events_of(_me, attended=False)).label("hosted"),
+    select(func.count())
+    .select_from(_ballots)
+    .where(_ballots.c.member_id == _me)
+    .scalar_subquery()
+    .label("ballots"),
+    select(func.coalesce(func.sum(ledger_t.redemptions.c.minutes), 0))
+    .where(
+        ledger_t.redemptions.c.issuer_id == _me,
+        ledger_t.redemptions.c.status == bindparam("confirmed"),
+    )
+    .scalar_subquery()
+    .label("delivered"),
+)
 
 
 class SqlBadges(Repository):
@@ -107,42 +130,18 @@ class SqlBadges(Repository):
 
     # Facts the criteria check.
     async def facts(self, member: Any, now: datetime) -> Facts:
-        member_id = member.id
-        counted = and_(_ev.c.status == E.VALIDATED, _ev.c.counts.is_(True))
-        hosted_here = select(_hosts.c.event_id).where(_hosts.c.member_id == member_id)
-        attended = (
-            select(func.count())
-            .select_from(_att.join(_ev, _ev.c.id == _att.c.event_id))
-            .where(
-                _att.c.member_id == member_id,
-                _att.c.checked_in_at.is_not(None),
-                counted,
-                _ev.c.starts_at >= now - timedelta(days=YEAR_DAYS),
-                _ev.c.id.not_in(hosted_here),
-            )
-        )
-        hosted = (
-            select(func.count())
-            .select_from(_hosts.join(_ev, _ev.c.id == _hosts.c.event_id))
-            .where(_hosts.c.member_id == member_id, counted)
-        )
-        ballots = (
-            select(func.count()).select_from(_ballots).where(_ballots.c.member_id == member_id)
-        )
-        delivered = select(func.coalesce(func.sum(ledger_t.redemptions.c.minutes), 0)).where(
-            ledger_t.redemptions.c.issuer_id == member_id,
-            ledger_t.redemptions.c.status == L.CONFIRMED,
-        )
         row = (
             await self._exec(
-                select(
-                    attended.scalar_subquery().label("attended"),
-                    hosted.scalar_subquery().label("hosted"),
-                    ballots.scalar_subquery().label("ballots"),
-                    delivered.scalar_subquery().label("delivered"),
-                )
+                _FACTS,
+                {
+                    "member": member.id,
+                    "validated": E.VALIDATED,
+                    "year_ago": now - timedelta(days=YEAR_DAYS),
+                    "confirmed": L.CONFIRMED,
+                },
             )
         ).one()
+        member_id = member.id
         return Facts(
             attended_year=int(row.attended),
             hosted=int(row.hosted),

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, case, delete, func, insert, select, update
 
-from bot.model.circles import FORMING, Circle, Seat
+from bot.model.circles import ARCHIVED, FORMING, Circle, Seat
 from storage.repositories.base import Repository
 from storage.tables import circles as circles_t
 from storage.tables import members as members_t
@@ -80,25 +80,36 @@ _CIRCLE_WITH_SEATS = (
 )
 
 
-_CIRCLES_WITH_COUNTS = (
-    select(
-        circles_t.circles,
-        func.coalesce(
-            func.sum(case((circles_t.circle_seats.c.waiting.is_(False), 1), else_=0)), 0
-        ).label("seated"),
-        func.coalesce(
-            func.sum(case((circles_t.circle_seats.c.waiting.is_(True), 1), else_=0)), 0
-        ).label("queued"),
+# One page of the circles that are not archived, in name order (the community's
+# unique name index gives the order); only then are the seats of the page's
+# circles counted, each through the seats' own index.
+_PAGE = (
+    select(circles_t.circles)
+    .where(
+        circles_t.circles.c.community_id == bindparam("community_id"),
+        circles_t.circles.c.status != bindparam("archived"),
     )
-    .select_from(
-        circles_t.circles.outerjoin(
-            circles_t.circle_seats, circles_t.circle_seats.c.circle_id == circles_t.circles.c.id
-        )
-    )
-    .where(circles_t.circles.c.community_id == bindparam("community_id"))
-    .group_by(*circles_t.circles.c)
     .order_by(circles_t.circles.c.name)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+    .subquery("page")
 )
+
+
+def _seats_of_page(waiting: bool) -> Any:
+    return (
+        select(func.count())
+        .where(
+            circles_t.circle_seats.c.circle_id == _PAGE.c.id,
+            circles_t.circle_seats.c.waiting.is_(waiting),
+        )
+        .scalar_subquery()
+    )
+
+
+_LISTED = select(
+    _PAGE, _seats_of_page(False).label("seated"), _seats_of_page(True).label("queued")
+).order_by(_PAGE.c.name)
 
 
 _ADD_SEAT = insert(circles_t.circle_seats)
@@ -202,8 +213,18 @@ class SqlCircles(Repository):
         seats = [_seat(r, r.seat_id) for r in rows if r.seat_id is not None]
         return _circle(rows[0]), seats
 
-    async def all_with_counts(self, community_id: int) -> list[tuple[Circle, int, int]]:
-        rows = await self._exec(_CIRCLES_WITH_COUNTS, {"community_id": community_id})
+    async def listed(
+        self, community_id: int, offset: int, limit: int
+    ) -> list[tuple[Circle, int, int]]:
+        rows = await self._exec(
+            _LISTED,
+            {
+                "community_id": community_id,
+                "archived": ARCHIVED,
+                "offset": offset,
+                "limit": limit,
+            },
+        )
         return [(_circle(r), int(r.seated), int(r.queued)) for r in rows]
 
     async def seat_counts(self, community_id: int) -> dict[int, tuple[int, int]]:

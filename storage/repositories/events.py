@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
 
-from bot.model.events import GOING, VALIDATED, Attendee, Event
+from bot.model.events import GOING, SCHEDULED, VALIDATED, Attendee, Event
 from bot.model.reviews import Ballot
 from storage.repositories.base import Repository
 from storage.tables import circles as circles_t
@@ -42,6 +42,94 @@ def _event(row: Row[Any]) -> Event:
         below=row.below,
         voters=row.voters,
     )
+
+
+# Upcoming events are scheduled ones that have not ended; an index on
+# (community or circle, status, start) starts the walk at the first of them.
+_GOING = (
+    select(func.count())
+    .where(event_attendees.c.event_id == events.c.id, event_attendees.c.rsvp == GOING)
+    .scalar_subquery()
+)
+_NAMED = select(events, circles_t.circles.c.name.label("circle_name"), _GOING.label("going")).join(
+    circles_t.circles, circles_t.circles.c.id == events.c.circle_id
+)
+_UPCOMING_WHERE = (
+    events.c.status == bindparam("scheduled"),
+    events.c.ends_at > bindparam("after"),
+)
+# One statement for the community and one for a circle, each with its own index:
+# an optional filter would leave PostgreSQL's generic plan without either.
+_LISTED = {
+    in_circle: _NAMED.where(
+        events.c.circle_id == bindparam("circle_id")
+        if in_circle
+        else events.c.community_id == bindparam("community_id"),
+        *_UPCOMING_WHERE,
+    )
+    .order_by(events.c.starts_at, events.c.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+    for in_circle in (False, True)
+}
+
+
+def events_of(member: Any, *, attended: bool) -> Any:
+    """The events a member attended (checked in, not as a host) or hosted, with the
+    columns the yearly counts filter on. Read from the member's own index, then
+    events by key: OFFSET 0 keeps the time window from being pushed down, where
+    PostgreSQL's generic plan, guessing a window holds a row or two, would walk every
+    event in it probing for the member instead."""
+    if attended:
+        hosted_too = (
+            select(event_hosts.c.event_id)
+            .where(event_hosts.c.event_id == events.c.id, event_hosts.c.member_id == member)
+            .exists()
+        )
+        mine = (
+            select(events.c.starts_at, events.c.status, events.c.counts)
+            .select_from(event_attendees)
+            .join(events, events.c.id == event_attendees.c.event_id)
+            .where(
+                event_attendees.c.member_id == member,
+                event_attendees.c.checked_in_at.is_not(None),
+                ~hosted_too,
+            )
+        )
+    else:
+        mine = (
+            select(events.c.starts_at, events.c.status, events.c.counts)
+            .select_from(event_hosts)
+            .join(events, events.c.id == event_hosts.c.event_id)
+            .where(event_hosts.c.member_id == member)
+        )
+    return mine.offset(0).subquery("attended" if attended else "hosted")
+
+
+def counted(mine: Any, start: Any = None, end: Any = None) -> Any:
+    """How many of `events_of` are validated and count, starting in [start, end)."""
+    window = []
+    if start is not None:
+        window.append(mine.c.starts_at >= start)
+    if end is not None:
+        window.append(mine.c.starts_at < end)
+    return (
+        select(func.count())
+        .select_from(mine)
+        .where(mine.c.status == bindparam("validated"), mine.c.counts.is_(True), *window)
+        .scalar_subquery()
+    )
+
+
+_member_b: Any = bindparam("member")
+_STANDING = select(
+    counted(events_of(_member_b, attended=True), bindparam("start"), bindparam("end")).label(
+        "attended"
+    ),
+    counted(events_of(_member_b, attended=False), bindparam("start"), bindparam("end")).label(
+        "hosted"
+    ),
+)
 
 
 def _changeable(event: Event) -> dict[str, Any]:
@@ -109,13 +197,34 @@ class SqlEvents(Repository):
     ) -> list[Event]:
         query = select(events).where(
             events.c.community_id == community_id,
+            events.c.status == SCHEDULED,
             events.c.ends_at > after,
-            events.c.status == "scheduled",
         )
         if circle_ids is not None:
             query = query.where(events.c.circle_id.in_(list(circle_ids)))
         rows = await self._exec(query.order_by(events.c.starts_at, events.c.id).limit(limit))
         return [_event(r) for r in rows]
+
+    async def listed(
+        self,
+        community_id: int,
+        after: datetime,
+        circle_id: int | None,
+        offset: int,
+        limit: int,
+    ) -> list[tuple[Event, str, int]]:
+        rows = await self._exec(
+            _LISTED[circle_id is not None],
+            {
+                "community_id": community_id,
+                "circle_id": circle_id,
+                "scheduled": SCHEDULED,
+                "after": after,
+                "offset": offset,
+                "limit": limit,
+            },
+        )
+        return [(_event(r), r.circle_name, int(r.going)) for r in rows]
 
     async def following(self, series_id: int, occurrence: int) -> list[Event]:
         rows = await self._exec(
@@ -235,35 +344,18 @@ class SqlEvents(Repository):
         )
 
     async def standing(self, member_id: int, start: datetime, end: datetime) -> tuple[int, int]:
-        counted = and_(
-            events.c.status == VALIDATED,
-            events.c.counts.is_(True),
-            events.c.starts_at >= start,
-            events.c.starts_at < end,
-        )
-        hosted_here = select(event_hosts.c.event_id).where(event_hosts.c.member_id == member_id)
-        attended = (
-            select(func.count())
-            .select_from(event_attendees)
-            .join(events, events.c.id == event_attendees.c.event_id)
-            .where(
-                event_attendees.c.member_id == member_id,
-                event_attendees.c.checked_in_at.is_not(None),
-                counted,
-                # Hosts provide the event; their own event is not attendance.
-                events.c.id.not_in(hosted_here),
-            )
-            .scalar_subquery()
-        )
-        hosted = (
-            select(func.count())
-            .select_from(event_hosts)
-            .join(events, events.c.id == event_hosts.c.event_id)
-            .where(event_hosts.c.member_id == member_id, counted)
-            .scalar_subquery()
-        )
         # Both counts in one round trip: this runs on every `obligations`.
-        row = (await self._exec(select(attended.label("attended"), hosted.label("hosted")))).one()
+        row = (
+            await self._exec(
+                _STANDING,
+                {
+                    "member": member_id,
+                    "start": start,
+                    "end": end,
+                    "validated": VALIDATED,
+                },
+            )
+        ).one()
         return int(row.attended), int(row.hosted)
 
     async def circle_ids_of(self, member_id: int) -> list[int]:

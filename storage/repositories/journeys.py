@@ -8,7 +8,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, or_, select, true, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Row,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from bot.model import agreements as A
@@ -37,210 +56,330 @@ _ag = agreements_t.agreements
 _learners = agreements_t.agreement_learners
 _m = members_t.members
 
-_OUTCOME = {E.VALIDATED: True, E.NOT_VALIDATED: False}
-
 
 def _moment(
-    at: datetime, kind: str, text: str, good: bool | None = None, /, **params: str | int
+    at: datetime,
+    kind: str,
+    text: str,
+    good: bool | None,
+    order: tuple[int, int],
+    /,
+    **params: str | int,
 ) -> Moment:
-    return Moment(at, kind, text, good, tuple(params.items()))
+    return Moment(at, kind, text, good, tuple(params.items()), order)
 
 
-def _event_params(r: Row[Any]) -> dict[str, str | int]:
-    return {"title": r.title, "number": r.number, "circle": r.circle, "status": r.status}
+# A journey is one statement: a branch per kind of moment, each giving the same
+# columns (when, the kind's rank in J.KINDS, two numbers that order moments of one
+# kind at one instant, then three texts and three numbers the kind words itself
+# with), merged newest first. For a page, each branch yields at most as many rows
+# as the pages up to this one hold, newest first, through its member index where
+# it has one; the merge takes the page from those.
+_member: Any = bindparam("member")
+_RANK = {kind: index for index, kind in enumerate(J.KINDS)}
+
+
+def _row(
+    at: Any,
+    kind: str,
+    t1: Any,
+    t2: Any = None,
+    s1: Any = None,
+    s2: Any = None,
+    s3: Any = None,
+    n1: Any = None,
+    n2: Any = None,
+    n3: Any = None,
+) -> list[Any]:
+    def text(value: Any) -> Any:
+        return cast(null(), String) if value is None else value
+
+    def number(value: Any) -> Any:
+        return cast(null(), BigInteger) if value is None else cast(value, BigInteger)
+
+    return [
+        at.label("at"),
+        literal_column(str(_RANK[kind]), Integer).label("rank"),
+        cast(t1, BigInteger).label("t1"),
+        (literal_column("0", BigInteger) if t2 is None else cast(t2, BigInteger)).label("t2"),
+        text(s1).label("s1"),
+        text(s2).label("s2"),
+        text(s3).label("s3"),
+        number(n1).label("n1"),
+        number(n2).label("n2"),
+        number(n3).label("n3"),
+    ]
+
+
+def _branches(own: bool) -> list[Select[Any]]:
+    c, s = circles_t.circles, circles_t.circle_seats
+    tr = ledger_t.transfers
+    debit = aliased(ledger_t.accounts, name="debit")
+    credit = aliased(ledger_t.accounts, name="credit")
+    other, provider, learner = (aliased(_m, name=n) for n in ("other", "provider", "learner"))
+    hosted_by_me = (
+        select(_hosts.c.event_id)
+        .where(_hosts.c.event_id == _ev.c.id, _hosts.c.member_id == _member)
+        .exists()
+    )
+    first_learner = (
+        select(learner.c.display_name)
+        .select_from(_learners)
+        .join(learner, learner.c.id == _learners.c.learner_id)
+        .where(_learners.c.agreement_id == _ag.c.id)
+        .order_by(_learners.c.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    settled = (_learners.c.status.in_((A.PASSED, A.FAILED)), _learners.c.settled_at.is_not(None))
+    passed = case((_learners.c.status == A.PASSED, 1), else_=0)
+
+    def event(kind: str) -> list[Any]:
+        return _row(
+            _ev.c.starts_at, kind, _ev.c.id, None, _ev.c.title, c.c.name, _ev.c.status, _ev.c.number
+        )
+
+    branches: list[Select[Any]] = [
+        select(*_row(s.c.since, J.CIRCLE, s.c.id, None, c.c.name, n1=case((s.c.lead, 1), else_=0)))
+        .join(c, c.c.id == s.c.circle_id)
+        .where(s.c.member_id == _member, s.c.waiting.is_(False)),
+        select(*event(J.ATTENDED))
+        .select_from(_att)
+        .join(_ev, _ev.c.id == _att.c.event_id)
+        .join(c, c.c.id == _ev.c.circle_id)
+        .where(_att.c.member_id == _member, _att.c.checked_in_at.is_not(None), ~hosted_by_me),
+        select(*event(J.HOSTED))
+        .select_from(_hosts)
+        .join(_ev, _ev.c.id == _hosts.c.event_id)
+        .join(c, c.c.id == _ev.c.circle_id)
+        .where(
+            _hosts.c.member_id == _member,
+            _ev.c.status != E.CANCELLED,
+            _ev.c.starts_at <= bindparam("now"),
+        ),
+        select(
+            *_row(
+                _ballots.c.cast_at,
+                J.BALLOT,
+                _ev.c.id,
+                None,
+                _ev.c.title,
+                n1=_ev.c.number,
+                n2=case((_ballots.c.at_level, 1), else_=0),
+                n3=func.coalesce(_ballots.c.rating, 0),
+            )
+        )
+        .join(_ev, _ev.c.id == _ballots.c.event_id)
+        .where(_ballots.c.member_id == _member),
+        select(*_row(tr.c.at, J.ISSUED, tr.c.seq, None, other.c.display_name, n1=tr.c.amount))
+        .join(debit, debit.c.id == tr.c.debit_account_id)
+        .join(credit, credit.c.id == tr.c.credit_account_id)
+        .join(other, other.c.id == credit.c.owner_id)
+        .where(tr.c.debit_owner_id == _member, debit.c.kind == L.ISSUER, tr.c.code == L.ISSUE),
+    ]
+    for kind, mine, theirs in (
+        (J.DELIVERED, _red.c.issuer_id, _red.c.holder_id),
+        (J.RECEIVED, _red.c.holder_id, _red.c.issuer_id),
+    ):
+        branches.append(
+            select(
+                *_row(
+                    _red.c.updated_at,
+                    kind,
+                    _red.c.id,
+                    None,
+                    _red.c.service,
+                    other.c.display_name,
+                    n1=_red.c.minutes,
+                )
+            )
+            .join(other, other.c.id == theirs)
+            .where(mine == _member, _red.c.status == L.CONFIRMED)
+        )
+    accepted = _ag.c.accepted_at.is_not(None)
+    branches += [
+        select(
+            *_row(
+                _ag.c.accepted_at,
+                J.AGREEMENT,
+                _ag.c.id,
+                None,
+                _ag.c.skill,
+                provider.c.display_name,
+                literal_column("'learner'", String),
+                _ag.c.number,
+            )
+        )
+        .select_from(_learners)
+        .join(_ag, _ag.c.id == _learners.c.agreement_id)
+        .join(provider, provider.c.id == _ag.c.provider_id)
+        .where(_learners.c.learner_id == _member, accepted),
+        select(
+            *_row(
+                _ag.c.accepted_at,
+                J.AGREEMENT,
+                _ag.c.id,
+                None,
+                _ag.c.skill,
+                first_learner,
+                literal_column("'provider'", String),
+                _ag.c.number,
+            )
+        ).where(_ag.c.provider_id == _member, accepted),
+    ]
+    for role, whose in (("learner", _learners.c.learner_id), ("provider", _ag.c.provider_id)):
+        branches.append(
+            select(
+                *_row(
+                    _learners.c.settled_at,
+                    J.ASSESSMENT,
+                    _ag.c.id,
+                    _learners.c.position,
+                    _ag.c.skill,
+                    learner.c.display_name,
+                    literal_column(f"'{role}'", String),
+                    _ag.c.number,
+                    passed,
+                )
+            )
+            .select_from(_learners)
+            .join(_ag, _ag.c.id == _learners.c.agreement_id)
+            .join(learner, learner.c.id == _learners.c.learner_id)
+            .where(whose == _member, *settled)
+        )
+    a, n = badges_t.badge_awards, journeys_t.journal_notes
+    branches.append(
+        select(*_row(a.c.awarded_at, J.BADGE, a.c.id, None, a.c.name, n1=a.c.number)).where(
+            a.c.member_id == _member
+        )
+    )
+    if own:
+        # Journal notes are the member's own words, for them alone.
+        branches.append(
+            select(*_row(n.c.written_at, J.NOTE, n.c.id, None, n.c.text)).where(
+                n.c.member_id == _member
+            )
+        )
+    return branches
+
+
+def _newest_first(columns: Any) -> list[Any]:
+    return [columns.at.desc(), columns.rank.desc(), columns.t1.desc(), columns.t2.desc()]
+
+
+def _every_moment() -> Select[Any]:
+    merged = union_all(*_branches(own=True)).subquery("moments")
+    return select(merged).order_by(*_newest_first(merged.c))
+
+
+def _page_of_moments(own: bool) -> Select[Any]:
+    reach: Any = bindparam("reach")
+    limited = [
+        select(
+            branch.order_by(*_newest_first(branch.selected_columns)).limit(reach).subquery(f"b{i}")
+        )
+        for i, branch in enumerate(_branches(own))
+    ]
+    merged = union_all(*limited).subquery("moments")
+    return (
+        select(merged)
+        .order_by(*_newest_first(merged.c))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+def _counted(own: bool) -> Select[Any]:
+    merged = union_all(*_branches(own)).subquery("moments")
+    return select(func.count()).select_from(merged)
+
+
+_EVERY = _every_moment()
+_PAGE = {own: _page_of_moments(own) for own in (False, True)}
+_COUNT = {own: _counted(own) for own in (False, True)}
+_KIND = dict(enumerate(J.KINDS))
+_GOOD = {E.VALIDATED: True, E.NOT_VALIDATED: False}
+
+
+def _as_moment(r: Row[Any]) -> Moment:
+    """A row of the merged branches as the moment its kind words."""
+    kind = _KIND[r.rank]
+    at, order = r.at, (int(r.t1), int(r.t2))
+    match kind:
+        case J.CIRCLE:
+            return _moment(at, kind, r.s1, None, order, circle=r.s1, lead=int(r.n1))
+        case J.ATTENDED | J.HOSTED:
+            params = {"title": r.s1, "number": int(r.n1), "circle": r.s2, "status": r.s3}
+            return _moment(at, kind, r.s1, _GOOD.get(r.s3), order, **params)
+        case J.BALLOT:
+            return _moment(
+                at,
+                kind,
+                r.s1,
+                None,
+                order,
+                title=r.s1,
+                number=int(r.n1),
+                at_level=int(r.n2),
+                rating=int(r.n3),
+            )
+        case J.ISSUED:
+            return _moment(at, kind, r.s1, None, order, minutes=int(r.n1), other=r.s1)
+        case J.DELIVERED | J.RECEIVED:
+            return _moment(at, kind, r.s1, None, order, minutes=int(r.n1), service=r.s1, other=r.s2)
+        case J.AGREEMENT:
+            return _moment(
+                at,
+                kind,
+                r.s1,
+                None,
+                order,
+                number=int(r.n1),
+                skill=r.s1,
+                role=r.s3,
+                other=r.s2 or "",
+            )
+        case J.ASSESSMENT:
+            return _moment(
+                at,
+                kind,
+                r.s1,
+                bool(r.n2),
+                order,
+                number=int(r.n1),
+                skill=r.s1,
+                role=r.s3,
+                learner=r.s2,
+            )
+        case J.BADGE:
+            return _moment(at, kind, r.s1, None, order, name=r.s1, number=int(r.n1))
+    return _moment(at, J.NOTE, r.s1, None, order, text=r.s1)
 
 
 class SqlJourneys(Repository):
     async def moments(self, member_id: int, now: datetime) -> list[Moment]:
-        """Everything the member did, unordered: the service puts it in time order."""
-        found: list[Moment] = []
-        for part in (
-            self._circles,
-            self._events,
-            self._ballots,
-            self._vouchers,
-            self._agreements,
-            self._badges_and_notes,
-        ):
-            found.extend(await part(member_id, now))
-        return found
+        """Everything the member did, in time order."""
+        rows = await self._exec(_EVERY, {"member": member_id, "now": now})
+        return [_as_moment(r) for r in reversed(rows.all())]
 
-    async def _circles(self, member_id: int, now: datetime) -> list[Moment]:
-        s, c = circles_t.circle_seats, circles_t.circles
+    async def moments_page(
+        self, member_id: int, now: datetime, own: bool, offset: int, limit: int
+    ) -> list[Moment]:
         rows = await self._exec(
-            select(s.c.since, s.c.lead, c.c.name)
-            .join(c, c.c.id == s.c.circle_id)
-            .where(s.c.member_id == member_id, s.c.waiting.is_(False))
+            _PAGE[own],
+            {
+                "member": member_id,
+                "now": now,
+                "reach": offset + limit,
+                "offset": offset,
+                "limit": limit,
+            },
         )
-        return [
-            _moment(r.since, J.CIRCLE, r.name, circle=r.name, lead=int(bool(r.lead))) for r in rows
-        ]
+        return [_as_moment(r) for r in rows]
 
-    async def _events(self, member_id: int, now: datetime) -> list[Moment]:
-        c = circles_t.circles
-        columns = (
-            _ev.c.starts_at,
-            _ev.c.title,
-            _ev.c.number,
-            _ev.c.status,
-            c.c.name.label("circle"),
-        )
-        hosted_ids = select(_hosts.c.event_id).where(_hosts.c.member_id == member_id)
-        attended = await self._exec(
-            select(*columns)
-            .select_from(_att.join(_ev, _ev.c.id == _att.c.event_id))
-            .join(c, c.c.id == _ev.c.circle_id)
-            .where(
-                _att.c.member_id == member_id,
-                _att.c.checked_in_at.is_not(None),
-                _ev.c.id.not_in(hosted_ids),
-            )
-        )
-        hosted = await self._exec(
-            select(*columns)
-            .select_from(_hosts.join(_ev, _ev.c.id == _hosts.c.event_id))
-            .join(c, c.c.id == _ev.c.circle_id)
-            .where(
-                _hosts.c.member_id == member_id,
-                _ev.c.status != E.CANCELLED,
-                _ev.c.starts_at <= now,
-            )
-        )
-        return [
-            _moment(r.starts_at, kind, r.title, _OUTCOME.get(r.status), **_event_params(r))
-            for kind, rows in ((J.ATTENDED, attended), (J.HOSTED, hosted))
-            for r in rows
-        ]
-
-    async def _ballots(self, member_id: int, now: datetime) -> list[Moment]:
-        rows = await self._exec(
-            select(
-                _ballots.c.cast_at,
-                _ballots.c.at_level,
-                _ballots.c.rating,
-                _ev.c.title,
-                _ev.c.number,
-            )
-            .join(_ev, _ev.c.id == _ballots.c.event_id)
-            .where(_ballots.c.member_id == member_id)
-        )
-        return [
-            _moment(
-                r.cast_at,
-                J.BALLOT,
-                r.title,
-                title=r.title,
-                number=r.number,
-                at_level=int(bool(r.at_level)),
-                rating=r.rating or 0,
-            )
-            for r in rows
-        ]
-
-    async def _vouchers(self, member_id: int, now: datetime) -> list[Moment]:
-        tr = ledger_t.transfers
-        debit = aliased(ledger_t.accounts, name="debit")
-        credit = aliased(ledger_t.accounts, name="credit")
-        issued = await self._exec(
-            select(tr.c.at, tr.c.amount, _m.c.display_name.label("other"))
-            .join(debit, debit.c.id == tr.c.debit_account_id)
-            .join(credit, credit.c.id == tr.c.credit_account_id)
-            .join(_m, _m.c.id == credit.c.owner_id)
-            .where(debit.c.owner_id == member_id, debit.c.kind == L.ISSUER, tr.c.code == L.ISSUE)
-        )
-        found = [
-            _moment(r.at, J.ISSUED, r.other, minutes=int(r.amount), other=r.other) for r in issued
-        ]
-        for kind, mine, theirs in (
-            (J.DELIVERED, _red.c.issuer_id, _red.c.holder_id),
-            (J.RECEIVED, _red.c.holder_id, _red.c.issuer_id),
-        ):
-            rows = await self._exec(
-                select(_red.c.updated_at, _red.c.minutes, _red.c.service, _m.c.display_name)
-                .join(_m, _m.c.id == theirs)
-                .where(mine == member_id, _red.c.status == L.CONFIRMED)
-            )
-            found.extend(
-                _moment(
-                    r.updated_at,
-                    kind,
-                    r.service,
-                    minutes=int(r.minutes),
-                    service=r.service,
-                    other=r.display_name,
-                )
-                for r in rows
-            )
-        return found
-
-    async def _agreements(self, member_id: int, now: datetime) -> list[Moment]:
-        provider = aliased(_m, name="provider")
-        learner = aliased(_m, name="learner")
-        rows = await self._exec(
-            select(
-                _ag.c.number,
-                _ag.c.skill,
-                _ag.c.provider_id,
-                _ag.c.accepted_at,
-                _learners.c.learner_id,
-                _learners.c.status,
-                _learners.c.settled_at,
-                provider.c.display_name.label("provider"),
-                learner.c.display_name.label("learner"),
-            )
-            .join(_ag, _ag.c.id == _learners.c.agreement_id)
-            .join(provider, provider.c.id == _ag.c.provider_id)
-            .join(learner, learner.c.id == _learners.c.learner_id)
-            .where(
-                or_(_learners.c.learner_id == member_id, _ag.c.provider_id == member_id),
-                _ag.c.accepted_at.is_not(None),
-            )
-            .order_by(_ag.c.number, _learners.c.position)
-        )
-        found: list[Moment] = []
-        taught: set[int] = set()
-        for r in rows:
-            as_learner = r.learner_id == member_id
-            if as_learner or r.number not in taught:
-                taught.add(r.number)
-                role = "learner" if as_learner else "provider"
-                found.append(
-                    _moment(
-                        r.accepted_at,
-                        J.AGREEMENT,
-                        r.skill,
-                        number=r.number,
-                        skill=r.skill,
-                        role=role,
-                        other=r.provider if as_learner else r.learner,
-                    )
-                )
-            if r.status in (A.PASSED, A.FAILED) and r.settled_at is not None:
-                found.append(
-                    _moment(
-                        r.settled_at,
-                        J.ASSESSMENT,
-                        r.skill,
-                        r.status == A.PASSED,
-                        number=r.number,
-                        skill=r.skill,
-                        role="learner" if as_learner else "provider",
-                        learner=r.learner,
-                    )
-                )
-        return found
-
-    async def _badges_and_notes(self, member_id: int, now: datetime) -> list[Moment]:
-        a, n = badges_t.badge_awards, journeys_t.journal_notes
-        awards = await self._exec(
-            select(a.c.awarded_at, a.c.name, a.c.number, a.c.evidence).where(
-                a.c.member_id == member_id
-            )
-        )
-        notes = await self._exec(select(n.c.written_at, n.c.text).where(n.c.member_id == member_id))
-        return [
-            _moment(r.awarded_at, J.BADGE, r.name, name=r.name, number=r.number) for r in awards
-        ] + [_moment(r.written_at, J.NOTE, r.text, text=r.text) for r in notes]
+    async def moment_count(self, member_id: int, now: datetime, own: bool) -> int:
+        result = await self._exec(_COUNT[own], {"member": member_id, "now": now})
+        return int(result.scalar_one())
 
     async def track_record(self, member_id: int, now: datetime) -> TrackRecord:
         """One round trip: single-row aggregates over indexed columns, joined side by side."""

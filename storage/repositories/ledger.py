@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import Row, bindparam, func, or_, select, tuple_, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -93,8 +93,18 @@ _SAVE_TOTALS = (
 )
 # Only a clash of ids means "made already"; resolving one pending transfer
 # twice must still fail loudly on its own unique key.
+# Each side's owner is copied from its account as the row goes in.
+_OWNERS = {
+    f"{side}_owner_id": select(_a.c.owner_id)
+    .where(_a.c.id == bindparam(f"b_{side}"))
+    .scalar_subquery()
+    for side in ("debit", "credit")
+}
 _INSERT_TRANSFERS = {
-    name: insert_(_tr).on_conflict_do_nothing(index_elements=[_tr.c.id]).returning(_tr.c.id)
+    name: insert_(_tr)
+    .values(**_OWNERS)
+    .on_conflict_do_nothing(index_elements=[_tr.c.id])
+    .returning(_tr.c.id)
     for name, insert_ in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
 _DELIVERED = (
@@ -112,6 +122,75 @@ _OWNED = (
     .join(members_t.members, members_t.members.c.id == _a.c.issuer_id)
     .where(_a.c.owner_id == bindparam("owner"), _a.c.community_id == bindparam("community"))
     .order_by(_a.c.id)
+)
+# A member's movements, newest first: the newest of each side from its owner
+# index (a movement between two of their own accounts counts on the debit side),
+# merged, paged, and only then joined to the accounts and names it shows.
+_reach: Any = bindparam("reach")
+_sides = [
+    select(_tr.c.seq)
+    .where(_tr.c.debit_owner_id == bindparam("owner"))
+    .order_by(_tr.c.seq.desc())
+    .limit(_reach)
+    .subquery("debits"),
+    select(_tr.c.seq)
+    .where(_tr.c.credit_owner_id == bindparam("owner"), _tr.c.debit_owner_id != bindparam("owner"))
+    .order_by(_tr.c.seq.desc())
+    .limit(_reach)
+    .subquery("credits"),
+]
+_moves = union_all(*(select(side.c.seq) for side in _sides)).subquery("moves")
+_page = (
+    select(_moves.c.seq)
+    .order_by(_moves.c.seq.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+    .subquery("page")
+)
+_debit, _credit = aliased(_a, name="debit"), aliased(_a, name="credit")
+_debit_m, _credit_m, _issuer_m = (
+    aliased(members_t.members, name=n) for n in ("debit_m", "credit_m", "issuer_m")
+)
+_HISTORY = (
+    select(
+        _tr.c.at,
+        _tr.c.code,
+        _tr.c.flag,
+        _tr.c.amount,
+        _tr.c.memo,
+        _tr.c.seq,
+        _debit.c.owner_id.label("debit_owner"),
+        _debit.c.kind.label("debit_kind"),
+        _credit.c.owner_id.label("credit_owner"),
+        _credit.c.kind.label("credit_kind"),
+        _debit.c.issuer_id,
+        _debit_m.c.display_name.label("debit_name"),
+        _credit_m.c.display_name.label("credit_name"),
+        _issuer_m.c.display_name.label("issuer_name"),
+    )
+    .select_from(_page)
+    .join(_tr, _tr.c.seq == _page.c.seq)
+    .join(_debit, _debit.c.id == _tr.c.debit_account_id)
+    .join(_credit, _credit.c.id == _tr.c.credit_account_id)
+    .join(_debit_m, _debit_m.c.id == _debit.c.owner_id)
+    .join(_credit_m, _credit_m.c.id == _credit.c.owner_id)
+    .join(_issuer_m, _issuer_m.c.id == _debit.c.issuer_id)
+    .order_by(_tr.c.seq.desc())
+)
+# A member's open requests, made and received: each side through its own index (an
+# OR of the two would leave PostgreSQL's generic plan reading every request).
+_r = ledger_t.redemptions
+_open = _r.c.status.in_((L.OPEN, L.DELIVERED, L.DISPUTED))
+_mine_open = union_all(
+    select(_r).where(_r.c.holder_id == bindparam("member"), _open),
+    select(_r).where(
+        _r.c.issuer_id == bindparam("member"), _r.c.holder_id != bindparam("member"), _open
+    ),
+).subquery("mine")
+_OPEN_REDEMPTIONS = (
+    select(_mine_open)
+    .where(_mine_open.c.community_id == bindparam("community"))
+    .order_by(_mine_open.c.number)
 )
 # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the rows.
 _LOCKING = {
@@ -200,6 +279,8 @@ class SqlLedger(Repository):
                 "pending_id": x.pending_id,
                 "at": now,
                 "memo": x.memo,
+                "b_debit": x.debit_account_id,
+                "b_credit": x.credit_account_id,
             }
             for x in batch
         ]
@@ -247,43 +328,13 @@ class SqlLedger(Repository):
         result = await self._exec(_DELIVERED_BY, {"owner": issuer_id})
         return int(result.scalar_one())
 
-    async def history(self, owner_id: int, limit: int) -> list[Movement]:
-        a = ledger_t.accounts
-        tr = ledger_t.transfers
-        mine = [
-            r.id for r in await self._exec(select(a.c.id, a.c.kind).where(a.c.owner_id == owner_id))
-        ]
-        if not mine:
-            return []
-        debit = aliased(a, name="debit")
-        credit = aliased(a, name="credit")
+    async def history(self, owner_id: int, offset: int, limit: int) -> list[Movement]:
         rows = (
             await self._exec(
-                select(
-                    tr.c.at,
-                    tr.c.code,
-                    tr.c.flag,
-                    tr.c.amount,
-                    tr.c.memo,
-                    tr.c.seq,
-                    debit.c.owner_id.label("debit_owner"),
-                    debit.c.kind.label("debit_kind"),
-                    credit.c.owner_id.label("credit_owner"),
-                    credit.c.kind.label("credit_kind"),
-                    debit.c.issuer_id,
-                )
-                .join(debit, debit.c.id == tr.c.debit_account_id)
-                .join(credit, credit.c.id == tr.c.credit_account_id)
-                .where(or_(tr.c.debit_account_id.in_(mine), tr.c.credit_account_id.in_(mine)))
-                .order_by(tr.c.seq.desc())
-                .limit(limit)
+                _HISTORY,
+                {"owner": owner_id, "reach": offset + limit, "offset": offset, "limit": limit},
             )
         ).all()
-        names = await self.names(
-            [r.debit_owner for r in rows]
-            + [r.credit_owner for r in rows]
-            + [r.issuer_id for r in rows]
-        )
         moves = []
         spendable = (L.HOLDING, L.ISSUER)
         for r in rows:
@@ -308,9 +359,11 @@ class SqlLedger(Repository):
                     amount=r.amount,
                     direction=direction,
                     issuer_id=r.issuer_id,
-                    issuer_name=names.get(r.issuer_id, "?"),
+                    issuer_name=r.issuer_name,
                     counterpart_id=other_owner,
-                    counterpart_name=names.get(other_owner, "?"),
+                    counterpart_name=r.debit_name
+                    if other_owner == r.debit_owner
+                    else r.credit_name,
                     counterpart_kind=other_kind,
                     memo=r.memo,
                 )
@@ -367,16 +420,7 @@ class SqlLedger(Repository):
         return _redemption(row) if row else None
 
     async def open_redemptions(self, community_id: int, member_id: int) -> list[Redemption]:
-        r = ledger_t.redemptions
-        rows = await self._exec(
-            select(r)
-            .where(
-                r.c.community_id == community_id,
-                or_(r.c.holder_id == member_id, r.c.issuer_id == member_id),
-                r.c.status.in_([L.OPEN, L.DELIVERED, L.DISPUTED]),
-            )
-            .order_by(r.c.number)
-        )
+        rows = await self._exec(_OPEN_REDEMPTIONS, {"community": community_id, "member": member_id})
         return [_redemption(x) for x in rows]
 
     async def set_redemption(

@@ -26,6 +26,20 @@ providers = Table(
     Column("guarantee", String(500), nullable=False, server_default=""),
     Column("registered_at", UtcDateTime, nullable=False),
     UniqueConstraint("community_id", "member_id", name="uq_providers_member"),
+    # `provider list` pages through a community's providers in registration order.
+    Index("ix_providers_community", "community_id", "id"),
+)
+
+
+# Each skill a provider lists, compared as `skill_key` does, so `provider list
+# <skill>` finds its providers through an index, not by reading every listing.
+provider_skills = Table(
+    "provider_skills",
+    metadata,
+    Column("provider_id", Id, ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_key", String(80), primary_key=True),
+    Column("community_id", Id, ForeignKey("communities.id"), nullable=False),
+    Index("ix_provider_skills_skill", "community_id", "skill_key", "provider_id"),
 )
 
 
@@ -45,6 +59,7 @@ agreements = Table(
     Column("expires_at", UtcDateTime),
     UniqueConstraint("community_id", "number", name="uq_agreements_number"),
     Index("ix_agreements_due", "status", "expires_at"),
+    Index("ix_agreements_provider", "provider_id", "number"),
 )
 
 
@@ -62,4 +77,5 @@ agreement_learners = Table(
     Column("settled_at", UtcDateTime),
     # The order learners were named in, for stable listings.
     Column("position", Integer, nullable=False),
+    Index("ix_agreement_learners_learner", "learner_id"),
 )

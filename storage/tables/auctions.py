@@ -36,6 +36,7 @@ auctions = Table(
     Column("closed_at", UtcDateTime),
     UniqueConstraint("community_id", "number", name="uq_auctions_number"),
     Index("ix_auctions_due", "status", "ends_at"),
+    Index("ix_auctions_listed", "community_id", "status", "ends_at", "number"),
 )
 
 

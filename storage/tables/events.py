@@ -45,6 +45,10 @@ events = Table(
     UniqueConstraint("community_id", "number", name="uq_events_number"),
     Index("ix_events_circle_start", "circle_id", "starts_at"),
     Index("ix_events_community_start", "community_id", "starts_at"),
+    # Upcoming events: the scheduled ones from the soonest, community-wide or per
+    # circle; past events have left `scheduled`, so the walk starts near now.
+    Index("ix_events_upcoming", "community_id", "status", "starts_at", "id"),
+    Index("ix_events_circle_upcoming", "circle_id", "status", "starts_at", "id"),
 )
 
 event_hosts = Table(

@@ -62,8 +62,15 @@ transfers = Table(
     Column("pending_id", String(32), ForeignKey("transfers.id"), unique=True),
     Column("at", UtcDateTime, nullable=False),
     Column("memo", String(200), nullable=False, server_default=""),
+    # Who owns each side's account, copied on insert (an account never changes
+    # owner), so a member's history is read newest first from an index on each
+    # side, however many accounts they have.
+    Column("debit_owner_id", Id),
+    Column("credit_owner_id", Id),
     Index("ix_transfers_debit", "debit_account_id", "seq"),
     Index("ix_transfers_credit", "credit_account_id", "seq"),
+    Index("ix_transfers_debit_owner", "debit_owner_id", "seq"),
+    Index("ix_transfers_credit_owner", "credit_owner_id", "seq"),
     CheckConstraint("amount > 0", name="amount_positive"),
 )
 
@@ -83,5 +90,8 @@ redemptions = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resolved_by", Id, ForeignKey("members.id")),
     UniqueConstraint("community_id", "number", name="uq_redemptions_number"),
-    Index("ix_redemptions_issuer", "issuer_id", "status"),
+    # A member's redemptions by status, in the order they settled: one index each
+    # for the issuer's side and the holder's.
+    Index("ix_redemptions_issuer", "issuer_id", "status", "updated_at"),
+    Index("ix_redemptions_holder", "holder_id", "status", "updated_at"),
 )

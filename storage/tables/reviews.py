@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -23,4 +24,6 @@ review_ballots = Table(
     Column("comment", String(500)),
     Column("cast_at", UtcDateTime, nullable=False),
     Column("via", String(16), nullable=False),
+    # A member's ballots, newest last: reputation, badges and journeys count them.
+    Index("ix_review_ballots_member", "member_id", "cast_at"),
 )

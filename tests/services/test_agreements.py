@@ -236,3 +236,41 @@ async def test_escrow_days_is_a_setting(community: Community, app: App) -> None:
     await app.core.run_due()
     assert await outstanding(app, "alice") == 0
     await clean(app)
+
+
+async def test_providers_come_in_pages_found_by_skill(community: Community) -> None:
+    await _setup(community)
+    await community.ok("bob", '!provider register "spanish, Photo  Captioning" 1')
+    await community.ok("carol", '!provider register "photo captioning" 1')
+    await community.ok("alice", "!admin settings page_size 1")
+    first = await community.ok("ava", "!provider list")
+    assert "- tina (tutor)" in first.text and "`!provider list page:2`" in first.text
+    second = await community.ok("ava", "!provider list 2")
+    assert "- bob (tutor)" in second.text and "`!provider list page:3`" in second.text
+    third = await community.ok("ava", "!provider list page:3")
+    assert "- carol (tutor)" in third.text and "More" not in third.text
+    spanish = await community.ok("ava", "!provider list SPANISH")
+    assert "- tina" in spanish.text and "`!provider list SPANISH 2`" in spanish.text
+    assert "- bob" in (await community.ok("ava", "!provider list SPANISH 2")).text
+    photo = await community.ok("ava", '!provider list "photo captioning"')
+    assert "- bob" in photo.text and '`!provider list "photo captioning" 2`' in photo.text
+    # A changed listing is found by its new skills only.
+    await community.ok("bob", "!provider register sql 1")
+    photo = await community.ok("ava", '!provider list "photo captioning"')
+    assert "- carol" in photo.text and "More" not in photo.text
+    beyond = await community.say("ava", "!provider list sql 2")
+    assert beyond.key == "page.past_end" and "`!provider list sql`" in beyond.text
+
+
+async def test_my_agreements_come_in_pages(community: Community) -> None:
+    await _setup(community)
+    await community.ok("alice", "!admin settings page_size 1")
+    one = await _propose(community)
+    two = await _propose(community, '!agreement propose @tina guitar "@bob" 1')
+    mine = await community.ok("bob", "!agreement list")
+    assert f"#{one}:" in mine.text and f"#{two}:" not in mine.text
+    assert "`!agreement list 2`" in mine.text
+    later = await community.ok("bob", "!agreement list 2")
+    assert f"#{two}:" in later.text and "More" not in later.text
+    taught = await community.ok("tina", "!agreement list 2")
+    assert f"#{two}:" in taught.text

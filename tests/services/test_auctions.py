@@ -205,3 +205,32 @@ async def test_buying_back_your_own_hours_retires_them(community: Community, app
     assert await outstanding(app, "alice") == 60
     assert await held(app, "tina", "alice") == 60
     await clean(app)
+
+
+async def test_the_auction_list_comes_in_pages_with_the_best_bids(
+    community: Community, app: App
+) -> None:
+    from tests.services.test_core_perf_rules import statements
+
+    first_lot = await _lot(community, ends="2026-12-01 12:00")
+    await community.ok("alice", "!voucher issue @bob 3 tutoring")
+    second_lot = int(
+        (
+            await community.ok("bob", '!auction open @alice 1 5 usd "2026-12-01 11:00"')
+        ).outcome.reply.params["number"]
+    )
+    await community.ok("carol", f"!auction bid {first_lot} 11")
+    await community.ok("bob", f"!auction bid {first_lot} 12")
+    await community.ok("alice", "!admin settings page_size 1")
+    with statements(app) as seen:
+        soonest = await community.ok("carol", "!auction list")
+    # One statement reads the page with its names and best bids, however many lots.
+    assert len([s for s in seen if "auctions" in s]) == 1
+    assert f"- #{second_lot}: 1h of alice's hours from bob; no bids yet" in soonest.text
+    assert "`!auction list 2`" in soonest.text
+    later = await community.ok("carol", "!auction list 2")
+    assert f"- #{first_lot}: 2h of alice's hours from tina; best bid GBP 12.00 by bob" in later.text
+    assert "More" not in later.text
+    beyond = await community.say("carol", "!auction list 3")
+    assert beyond.key == "page.past_end"
+    await clean(app)

@@ -197,3 +197,36 @@ async def test_members_joining_at_once_never_overfill_a_circle(
             )
         ).scalar_one()
     assert seated == 3
+
+
+async def test_the_circle_list_comes_in_pages_without_archived_circles(
+    community: Community,
+) -> None:
+    await community.people(*PEOPLE)
+    await community.ok("alice", "!admin settings page_size 2")
+    for name in ("c-one", "c-two", "c-three", "c-four", "c-five", "c-old"):
+        await community.ok("alice", f"!circle create {name} Topic")
+    await community.ok("alice", "!circle archive c-old")
+    first = await community.ok("bob", "!circle list")
+    assert first.text.splitlines() == [
+        "Circles (page 1):",
+        "- c-five: Topic (forming, 1/35)",
+        "- c-four: Topic (forming, 1/35)",
+        "More: `!circle list 2`",
+    ]
+    second = await community.ok("bob", "!circle list 2")
+    assert "- c-one" in second.text and "- c-three" in second.text
+    assert "`!circle list 3`" in second.text
+    last = await community.ok("bob", "!circle list page:3")
+    assert last.text.splitlines() == ["Circles (page 3):", "- c-two: Topic (forming, 1/35)"]
+    assert "c-old" not in first.text + second.text + last.text
+    beyond = await community.say("bob", "!circle list 4")
+    assert beyond.key == "page.past_end" and beyond.private
+    assert "no page 4" in beyond.text and "`!circle list`" in beyond.text
+    for bad, key in (("0", "input.range"), ("-1", "input.range"), ("two", "input.integer")):
+        said = await community.say("bob", f"!circle list {bad}")
+        assert said.key == key and said.outcome.refused, said.text
+        assert "page" in said.text
+    await community.ok("alice", "!admin settings page_size 15")
+    whole = await community.ok("bob", "!circle list")
+    assert whole.text.startswith("Circles:\n") and "More" not in whole.text

@@ -102,8 +102,67 @@ def test_only_commands_that_cannot_change_a_badge_fact_skip_the_check(app: App) 
         "profile set",
         "journal add",
         "data forget",
-        # Signing a credential, or withdrawing an award, counts no event, ballot or hour.
+        # Events count once their review closes (due work, whose sweep checks
+        # everyone involved); check-in, cancelling and changes stop before that.
+        "event schedule",
+        "event rsvp",
+        "event checkin",
+        "event cancel",
+        "event edit",
+        # Only delivered and confirmed hours count.
+        "voucher issue",
+        "voucher give",
+        "voucher redeem",
+        "voucher deliver",
+        "voucher cancel",
+        "voucher decline",
+        "voucher dispute",
+        # Only a passed assessment counts.
+        "provider register",
+        "agreement propose",
+        "agreement join",
+        "agreement accept",
+        "agreement decline",
+        "auction open",
+        "auction bid",
+        "auction settle",
+        "auction withdraw",
+        # Manual classes only, which no criterion counts; a signing key.
+        "badge award",
         "badge export",
         "badge pathway",
         "badge revoke",
     }
+    checking = {c.name for c in app.core.catalogue if c.changes and c.changes_badge_facts}
+    assert checking == {
+        "profile link",  # two members' records become one
+        "review vote",
+        "voucher confirm",
+        "voucher resolve",
+        "assess",
+        "admin settings",  # the badge classes
+        "admin role",  # the trustee role
+    }
+
+
+async def test_a_give_runs_no_badge_check_and_a_confirm_one_cheap_check(
+    community: Community, app: App
+) -> None:
+    for name in ("alice", "bob", "carol"):
+        await community.ok(name, "!circle list")
+    await community.ok("alice", "!voucher issue @bob 3 tutoring")
+    with statements(app) as seen:
+        await community.ok("bob", "!voucher give @carol @alice 1")
+    assert not [s for s in seen if any(table in s for table in _BADGE_TABLES)]
+    # The key and speaker, the two members named, the accounts (carol's opened),
+    # the transfer and totals, whom to tell, the key and the audit: 22 with the check.
+    assert len(seen) <= 13, seen
+    number = (await community.ok("bob", "!voucher redeem @alice 1 help")).outcome.reply.params[
+        "number"
+    ]
+    await community.ok("alice", f"!voucher deliver {number}")
+    with statements(app) as seen:
+        await community.ok("bob", f"!voucher confirm {number}")
+    facts = [s for s in seen if "review_ballots" in s]
+    # One statement of facts for each of the two members checked.
+    assert len(facts) == 2, facts

@@ -549,3 +549,44 @@ async def test_reminder_and_checkin_times_are_community_settings(
     await advance(app, hours=1)
     assert (await community.ok("bob", "!event checkin 2")).key == "event.checked_in"
     assert "starts in 10m" in to("member:bob", await advance(app, minutes=50))[0]
+
+
+async def test_the_event_list_comes_in_pages_with_circle_names_in_one_statement(
+    community: Community, app: App
+) -> None:
+    from tests.services.test_core_perf_rules import statements
+
+    await active_circle(community)
+    await community.ok("alice", "!circle create french-b1 French")
+    await community.ok("alice", "!admin settings page_size 2")
+    # Over already, and cancelled: neither is upcoming.
+    await community.ok("alice", '!event schedule spanish-a2 Early "2026-12-01 09:30" 30m')
+    await community.ok("alice", '!event schedule spanish-a2 Dropped "2026-12-02 08:00" 1h')
+    await community.ok("alice", "!event cancel 4")
+    for day, circle in ((3, "spanish-a2"), (4, "french-b1"), (5, "spanish-a2"), (6, "french-b1")):
+        await community.ok("alice", f'!event schedule {circle} Day{day} "2026-12-0{day} 18:00" 1h')
+    app.clock.advance(timedelta(hours=1))
+    with statements(app) as seen:
+        first = await community.ok("bob", "!event list")
+    assert first.text.splitlines() == [
+        "Upcoming events (page 1):",
+        "- #5 Day3 (spanish-a2): Thu 03 Dec 2026 18:00 UTC, 1h, 0 going",
+        "- #6 Day4 (french-b1): Fri 04 Dec 2026 18:00 UTC, 1h, 0 going",
+        "More: `!event list page:2`",
+    ]
+    listing = [s for s in seen if "FROM events" in s]
+    assert len(listing) == 1 and "circles" in listing[0]
+    # A bare number where the circle would go is the page.
+    second = await community.ok("bob", "!event list 2")
+    assert second.text == (await community.ok("bob", "!event list page:2")).text
+    assert "#7 Day5" in second.text and "#8 Day6" in second.text and "More" not in second.text
+    spanish = await community.ok("bob", "!event list spanish-a2")
+    assert "#5 Day3" in spanish.text and "#7 Day5" in spanish.text and "Day4" not in spanish.text
+    assert "Early" not in spanish.text and "Dropped" not in spanish.text
+    assert "More" not in spanish.text
+    french = await community.ok("bob", "!event list french-b1 1")
+    assert "#6 Day4" in french.text and "#8 Day6" in french.text
+    beyond = await community.say("bob", "!event list french-b1 2")
+    assert beyond.key == "page.past_end" and "`!event list french-b1`" in beyond.text
+    unknown = await community.say("bob", "!event list 123")
+    assert unknown.key == "circle.unknown"

@@ -95,7 +95,7 @@ async def test_long_journeys_come_in_pages_newest_first(community: Community, ap
     assert "`!journey page:2`" in newest.text
     assert len(newest.outcome.reply.attachments) == 1
     earlier = await community.ok("bob", "!journey page:2")
-    assert "moments 1–5 of 20 (page 2 of 2)" in earlier.text
+    assert "page 2 counting back from the newest" in earlier.text
     assert "note 01" in earlier.text and "note 06" not in earlier.text
     assert "Earlier moments" not in earlier.text
     assert earlier.outcome.reply.attachments == ()
@@ -103,6 +103,34 @@ async def test_long_journeys_come_in_pages_newest_first(community: Community, ap
     assert beyond.key == "journey.no_page" and "2 page(s)" in beyond.text
     empty = await community.ok("carol", "!journey")
     assert empty.key == "journey.empty"
+
+
+def _journey_lines(said: Said) -> list[str]:
+    return [line for line in said.text.splitlines() if " · " in line]
+
+
+async def test_every_page_read_back_is_the_journey_in_order(community: Community, app: App) -> None:
+    await active_circle(community)
+    await hold(community, app, ballots={"bob": True, "dan": True})
+    await advance_to(app, app.clock.now() + timedelta(days=1))
+    await _trade(community, app)
+    for i in range(3):  # at one instant: their order is kept all the same
+        await community.ok("bob", f"!journal add same moment {i}")
+    for reader, whose in (("bob", ""), ("carol", " @bob")):
+        whole = _journey_lines(await community.ok(reader, f"!journey{whose}"))
+        await community.ok("alice", "!admin settings page_size 2")
+        paged: list[str] = []
+        page = 1
+        while True:
+            said = await community.say(reader, f"!journey{whose} page:{page}")
+            if said.key == "journey.no_page":
+                break
+            paged = _journey_lines(said) + paged
+            page += 1
+        await community.ok("alice", "!admin settings page_size 15")
+        assert paged == whole and len(whole) >= 5
+        assert page == -(-len(whole) // 2) + 1
+    assert any("same moment" in line for line in paged) is False
 
 
 async def _notes(app: App) -> int:

@@ -234,6 +234,18 @@ async def test_history_lists_movements_newest_first(community: Community, app: A
     await community.ok("alice", "!admin role @carol trustee")
     seen = await community.ok("carol", "!voucher history @bob")
     assert seen.text == history.text.replace("movements of bob", "movements of bob")
+    # Page by page, with the next page's command.
+    await community.ok("alice", "!admin settings page_size 2")
+    newest = await community.ok("bob", "!voucher history")
+    assert newest.text.splitlines()[1:] == [*lines[1:3], "More: `!voucher history page:2`"]
+    older = await community.ok("bob", "!voucher history 2")
+    assert older.text.splitlines()[1:] == lines[3:5]
+    theirs = await community.ok("carol", "!voucher history @bob")
+    assert "More: `!voucher history @bob 2`" in theirs.text
+    assert (await community.ok("carol", "!voucher history @bob 2")).text == older.text
+    beyond = await community.say("bob", "!voucher history 3")
+    assert beyond.key == "page.past_end" and "`!voucher history`" in beyond.text
+    await clean(app)
 
 
 async def test_a_repeated_key_gives_once(community: Community, app: App) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from adapters.app import App
 from bot.ports.unit_of_work import Duplicate
@@ -92,3 +92,44 @@ def test_database_urls() -> None:
     assert database_url("junto.db") == "sqlite+aiosqlite:///junto.db"
     assert database_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert database_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+
+
+async def test_the_member_reads_revision_fills_in_what_it_adds(app: App) -> None:
+    """Down to the revision before it and up again: transfers get their owners and
+    providers their skills back from the rows already there."""
+    from alembic import command
+
+    from storage.migrate import _config
+    from storage.tables.agreements import provider_skills
+    from storage.tables.ledger import transfers
+    from tests.support import Community
+
+    community = Community(app.core)
+    await community.people(("alice", "Bournemouth, UK"), ("bob", "Lagos"), ("carol", "Lima"))
+    await community.ok("alice", "!voucher issue @bob 2 tutoring")
+    await community.ok("bob", "!voucher give @carol @alice 1")
+    await community.ok("bob", '!provider register "Spanish, Photo  Captioning" 1')
+    owners = select(transfers.c.seq, transfers.c.debit_owner_id, transfers.c.credit_owner_id)
+    skills = select(provider_skills.c.skill_key).order_by(provider_skills.c.skill_key)
+    async with app.engine.connect() as conn:
+        before = (await conn.execute(owners.order_by(transfers.c.seq))).all()
+        assert (await conn.execute(skills)).scalars().all() == ["photo captioning", "spanish"]
+    assert before and all(r.debit_owner_id and r.credit_owner_id for r in before)
+
+    def down(connection: object) -> None:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006_credentials")
+
+    async with app.engine.begin() as conn:
+        await conn.run_sync(down)
+    assert await pending(app.engine) == ["0008_member_reads"]
+    await upgrade(app.engine)
+    async with app.engine.connect() as conn:
+        assert (await conn.execute(owners.order_by(transfers.c.seq))).all() == before
+        assert (await conn.execute(skills)).scalars().all() == ["photo captioning", "spanish"]
+    listed = await community.ok("carol", '!provider list "photo captioning"')
+    assert "- bob" in listed.text
+    # The ledger works on after the round trip.
+    refused = await community.say("carol", "!voucher give @bob @alice 5")
+    assert refused.key == "voucher.not_enough"

@@ -142,7 +142,9 @@ def test_nested_messages_and_missing_wording() -> None:
                     size=5,
                     waiting="",
                 )
-            ]
+            ],
+            "page": "",
+            "more": "",
         },
     )
     assert render(reply, Style()) == "Circles:\n- a: T (active, 3/5)"
