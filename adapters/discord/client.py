@@ -62,6 +62,8 @@ INVALID_WEBHOOK_TOKEN = 50027
 # Interactions remembered to spot a redelivery; far more than arrive in three seconds.
 SEEN_LIMIT = 10_000
 DEFAULT_CORE_CONCURRENCY = 8
+# Answers sent at once; the rest of the HTTP connections stay free for acknowledgements.
+ANSWER_CONCURRENCY = 16
 # Discord wants choices within 3 s of the keystroke; what isn't found by then is not offered.
 AUTOCOMPLETE_BUDGET = 2.0
 # Discord's limits on making a circle's own channel.
@@ -73,8 +75,6 @@ MAX_LOCATION = PLATFORM_MAX_LENGTH["where"]
 CIRCLE_PLACE_COMMANDS = frozenset({"circle create", "event schedule"})
 # How long a command waits for deferrals under way to go out before it runs.
 DEFERRALS_FIRST = 0.25
-# Interactions this close together are a burst: their acknowledgements go first.
-BURST_QUIET = 0.02
 HTTP_CONNECTIONS = 32
 GUILD_ONLY = "Junto's commands work in a server: the server is the community."
 # Discord out of reach: nothing more can be said to the member.
@@ -148,11 +148,11 @@ class DiscordAdapter:
         self.config = config
         self.client = client or make_client(config, guild_ready_timeout=guild_ready_timeout)
         self._core_slots = asyncio.Semaphore(core_concurrency)
+        self._answer_slots = asyncio.Semaphore(ANSWER_CONCURRENCY)
         self.autocomplete_budget = AUTOCOMPLETE_BUDGET
         self._deferring = 0
         self._no_deferrals = asyncio.Event()
         self._no_deferrals.set()
-        self._last_arrival = 0.0
         self.locales = locales or Localizations({})
         self.reactions = ReactionState()
         self.poster = Poster(
@@ -243,7 +243,6 @@ class DiscordAdapter:
     # ------------------------------------------------------------ interactions
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        self._last_arrival = asyncio.get_running_loop().time()
         kind = interaction.type
         if kind not in (
             discord.InteractionType.application_command,
@@ -309,7 +308,10 @@ class DiscordAdapter:
             # Asked for before answering, so the guild's calendar is already being
             # brought up to date when the member reads the answer.
             self.events.request(interaction.guild_id)
-        sent = await self._answer(interaction, outcome)
+        # A few answers at a time, like commands: the acknowledgements of a burst never
+        # queue behind a crowd of answers for the loop and the connections.
+        async with self._answer_slots:
+            sent = await self._answer(interaction, outcome)
         try:
             if sent is not None:
                 await self.poster.posted(
@@ -384,19 +386,10 @@ class DiscordAdapter:
             log.info("could not warn about channel %s: %r", channel_id, error)
 
     async def _after_acknowledgements(self) -> None:
-        """Let acknowledgements go first: those under way, and those of a burst still
-        arriving. For a moment only: under steady load there is always one under way."""
-        loop = asyncio.get_running_loop()
-        until = loop.time() + DEFERRALS_FIRST
-        while (left := until - loop.time()) > 0:
-            try:
-                await asyncio.wait_for(self._no_deferrals.wait(), left)
-            except TimeoutError:
-                return
-            quiet = loop.time() - self._last_arrival
-            if quiet >= BURST_QUIET:
-                return
-            await asyncio.sleep(min(BURST_QUIET - quiet, max(until - loop.time(), 0)))
+        """Let acknowledgements under way go first (for a moment: under steady load
+        there is always one under way)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_deferrals.wait(), DEFERRALS_FIRST)
 
     async def _run(self, interaction: discord.Interaction, call: Call) -> Outcome:
         # Acknowledgements keep Discord's deadline, so they go first; then a few
