@@ -65,6 +65,12 @@ REFUSED = {
         "admin.setting_value"
     ),
     ("alice", '!admin settings badge_classes "Giver=delivered:99999999h"'): ("admin.setting_value"),
+    # Settings fine alone that would leave the community stuck beside the others.
+    ("alice", "!admin settings circle_min_members 36"): "admin.setting_order",
+    ("alice", "!admin settings voucher_cap_base 41h"): "admin.setting_order",
+    ("alice", "!admin settings voucher_cap_most 9h"): "admin.setting_order",
+    ("alice", "!admin settings pathway_size 6"): "admin.setting_pathway",
+    ("alice", "!admin settings pathway_badges participant"): "admin.setting_pathway",
     # Text that casefolding makes longer than its column.
     ("alice", f'!profile set context:"{"ß" * 81}"'): "input.too_long",
     ("alice", f"!event rsvp {'1' * 5000} going"): "input.number_ref",
