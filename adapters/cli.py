@@ -345,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:
-        line = describe(error, url or "junto.db")
+        # Database problems are told as such only by the commands that open one.
+        line = describe(error, url) if url or isinstance(error, DatabaseProblem) else None
         if line is None and isinstance(error, OSError):
             line = str(error)
         if line is None:

@@ -13,7 +13,8 @@ from adapters.errors import ConfigError
 from adapters.matrix.config import MatrixConfig, MatrixConfigError, parse_matrix
 from bot.credentials.identity import CredentialsConfig, DidError, parse_did, parse_trusted
 from bot.errors import DomainError
-from bot.model.settings import SETTINGS, validate
+from bot.model.settings import SETTINGS, Settings, check_together, validate
+from bot.rendering import Style, render_message
 from storage.engine import database_url
 
 DEFAULT_DATABASE = "sqlite+aiosqlite:///junto.db"
@@ -76,6 +77,13 @@ def parse(raw: dict[str, Any], where: str = "config") -> Config:
                 f"{where}: [community] {name} takes {SETTINGS[name].kind}, not {value!r}"
             ) from None
     config.credentials = parse_credentials(raw.get("credentials", {}), where)
+    settings = Settings(config.defaults, {})
+    for name, value in config.defaults.items():
+        try:
+            check_together(name, value, settings)
+        except DomainError as error:
+            reason = render_message(error.code, error.params, Style())
+            raise ConfigError(f"{where}: [community] {reason}") from None
     console = raw.get("console")
     if console is not None:
         _only(console, {"community", "prefix"}, where, "console")

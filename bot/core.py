@@ -359,10 +359,17 @@ class Core:
         return internal_error(log, f"command {call.command} ({call.key})", error)
 
 
+# The longest platform id or command key storage keeps (Matrix allows 255 for ids).
+_LONGEST_ID = 255
+
+
 def _storable(actor: Actor, *texts: str) -> bool:
     """Whether what a platform says about a call (its key, its place, who spoke) can
     be stored. A display name is not asked: an unstorable one is cleaned instead."""
-    return all(storable(text) for text in (actor.platform, actor.external_id, *texts))
+    return all(
+        storable(text) and len(text) <= _LONGEST_ID
+        for text in (actor.platform, actor.external_id, *texts)
+    )
 
 
 def _unavailable(call: Call, error: Unavailable) -> Outcome:

@@ -27,6 +27,7 @@ PLATFORM = "console"
 ROOM = "general"
 
 _SPEAKER = re.compile(r"^([A-Za-z][\w.-]{0,31}):(?:\s+|$)(.*)$")
+_NAME = re.compile(r"^[A-Za-z][\w.-]{0,31}$")
 _SPAN = re.compile(r"(\d+)\s*([wdhm])", re.IGNORECASE)
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
@@ -127,7 +128,14 @@ class Console:
         rest = rest.strip()
         match verb.lower():
             case "as" if rest:
-                self.speaker = rest.lstrip("@").lower()
+                name = rest.lstrip("@")
+                if not _NAME.match(name):
+                    self._say(
+                        "(a speaker's name is a letter, then up to 31 letters, digits, "
+                        "dots, hyphens or underscores: `:as bob`)"
+                    )
+                    return
+                self.speaker = name.lower()
                 self._say(f"(now speaking as {self.speaker})")
             case "react" | "unreact" if len(rest.split()) == 2 and self.speaker:
                 message, emoji = rest.split()

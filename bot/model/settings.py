@@ -251,6 +251,37 @@ def validate(name: str, text: str) -> Any:
         raise DomainError("admin.setting_value", name=name, kind=setting.kind, value=text) from None
 
 
+# Pairs that only make sense one way round: (the smaller, the larger).
+_ORDERED = (
+    ("circle_min_members", "circle_size"),
+    ("voucher_cap_base", "voucher_cap_most"),
+)
+
+
+def check_together(name: str, value: Any, current: Settings) -> None:
+    """A value that is fine alone but leaves the community stuck beside the others: a
+    circle that can never become active, a cap below its own base, or a pathway
+    needing more badges than it counts."""
+    for low, high in _ORDERED:
+        if name in (low, high):
+            small = value if name == low else current[low]
+            large = value if name == high else current[high]
+            if int(small) > int(large):
+                raise DomainError(
+                    "admin.setting_order",
+                    low=low,
+                    high=high,
+                    low_value=SETTINGS[low].show(small),
+                    high_value=SETTINGS[high].show(large),
+                )
+    if name in ("pathway_size", "pathway_badges"):
+        size = int(value if name == "pathway_size" else current["pathway_size"])
+        badges = str(value if name == "pathway_badges" else current["pathway_badges"])
+        counted = len(parse_set(badges))
+        if size > counted:
+            raise DomainError("admin.setting_pathway", size=size, counted=counted)
+
+
 class Settings:
     """One community's effective settings: stored values over configured defaults."""
 

@@ -8,7 +8,7 @@ from typing import Any
 from bot.commands import Arg, Command, Ctx, Kind, Who
 from bot.errors import DomainError
 from bot.model.members import Member
-from bot.model.settings import SETTINGS, Settings, validate
+from bot.model.settings import SETTINGS, Settings, check_together, validate
 from bot.replies import Reply, nested
 
 
@@ -27,6 +27,7 @@ async def settings(ctx: Ctx, args: Mapping[str, Any]) -> Reply:
     if value is None:
         return Reply("admin.settings", {"lines": _lines(ctx.settings, [name])}, private=True)
     parsed = validate(name, value)
+    check_together(name, parsed, ctx.settings)
     old = ctx.settings[name]
     await ctx.uow.settings.put(ctx.community.id, name, parsed)
     return Reply(

@@ -37,8 +37,8 @@ MESSAGES: dict[str, str] = {
         "surrogate pair, or bytes that aren't UTF-8); remove it and try again."
     ),
     "input.unstorable_speaker": (
-        "Your name or id on this platform has a character I can't store (a NUL, or half "
-        "of a UTF-16 surrogate pair), so I can't take commands from it."
+        "Your name or id on this platform can't be stored (it is over 255 characters, or "
+        "has a NUL or half of a UTF-16 surrogate pair), so I can't take commands from it."
     ),
     "input.too_long": "The {field} is too long: at most {limit} characters, please.",
     "input.empty": "The {field} can't be empty.",

@@ -237,7 +237,10 @@ rooms = ["!room:example.org"]
 
 
 def test_the_console_refuses_bytes_that_are_not_text_and_reads_on(tmp_path: Path) -> None:
-    script = b"alice: !journal add caf\xe9\n!journal add a\x00b\n!journal add fine\n"
+    script = (
+        b"alice: !journal add caf\xe9\n!journal add a\x00b\n!journal add fine\n"
+        b":as b\x00b\n:as " + b"x" * 300 + b"\n:as bob\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "adapters.cli", "console", "--db", "c.db"],
         input=script,
@@ -250,6 +253,8 @@ def test_the_console_refuses_bytes_that_are_not_text_and_reads_on(tmp_path: Path
     out = result.stdout.decode()
     assert out.count("I can't read or store") == 2, out
     assert "Noted in your journey (4 characters)" in out
+    assert out.count("(a speaker's name is a letter") == 2, out
+    assert "(now speaking as bob)" in out
     assert b"Traceback" not in result.stderr
 
 

@@ -143,6 +143,7 @@ def test_lines_without_a_speaker_get_a_hint(tmp_path: Path) -> None:
         ("[storage]\nuri = 'x.db'\n", "[storage] has no key 'uri'"),
         ("[community]\ncircle_size = 1\n", "[community] circle_size takes a whole number"),
         ("[community]\ncircle_sise = 10\n", "[community] circle_sise is not a setting"),
+        ("[community]\ncircle_min_members = 40\n", "can't be more than circle_size (35)"),
         ("[comunity]\n", "unknown table or key [comunity]"),
         ("[storage\n", "not valid TOML"),
         ("[storage]\nurl = 'x.db'\n", "nothing to run"),

@@ -65,6 +65,12 @@ REFUSED = {
         "admin.setting_value"
     ),
     ("alice", '!admin settings badge_classes "Giver=delivered:99999999h"'): ("admin.setting_value"),
+    # Settings fine alone that would leave the community stuck beside the others.
+    ("alice", "!admin settings circle_min_members 36"): "admin.setting_order",
+    ("alice", "!admin settings voucher_cap_base 41h"): "admin.setting_order",
+    ("alice", "!admin settings voucher_cap_most 9h"): "admin.setting_order",
+    ("alice", "!admin settings pathway_size 6"): "admin.setting_pathway",
+    ("alice", "!admin settings pathway_badges participant"): "admin.setting_pathway",
     # Text that casefolding makes longer than its column.
     ("alice", f'!profile set context:"{"ß" * 81}"'): "input.too_long",
     ("alice", f"!event rsvp {'1' * 5000} going"): "input.number_ref",
@@ -166,13 +172,16 @@ async def test_who_speaks_and_how_they_react_are_checked_too(
     spec = community.spec
     before = await snapshot(app.engine)
     for actor, key, place in (
-        (Actor("console", "\x00", "x"), "k1", None),
-        (Actor("console", "dave", "dave"), "k\ud800", None),
-        (Actor("console", "dave", "dave"), "k2", "gen\x00eral"),
+        (Actor("console", "\x00", "x"), "spk-1", None),
+        (Actor("console", "dave", "dave"), "spk-\ud800", None),
+        (Actor("console", "dave", "dave"), "spk-2", "gen\x00eral"),
+        # Longer than any platform's ids, and than storage keeps.
+        (Actor("matrix", "@" + "d" * 300 + ":example.org", "dave"), "spk-4", None),
+        (Actor("console", "dave", "dave"), "k" * 256, None),
     ):
         outcome = await app.core.run(Call("help", actor, key, spec, {}, place=place))
         assert outcome.reply.key == "input.unstorable_speaker"
-    reaction = Reaction(Actor("console", "bob", "bob"), "r1", spec, "m1", "\x00", added=True)
+    reaction = Reaction(Actor("console", "bob", "bob"), "spk-r1", spec, "m1", "\x00", added=True)
     refused = await app.core.react(reaction)
     assert refused is not None and refused.reply.key == "input.unstorable_speaker"
     assert await app.core.suggest(spec, Actor("console", "bob", "bob"), "circle", "py\x00") == []
@@ -180,7 +189,7 @@ async def test_who_speaks_and_how_they_react_are_checked_too(
     # A platform's display name is only where a member's name starts: a character it
     # can't store is dropped rather than turning the member away.
     said = await app.core.run(
-        Call("profile show", Actor("discord", "77", "Eve\x00\ud800lyn"), "k3", spec, {})
+        Call("profile show", Actor("discord", "77", "Eve\x00\ud800lyn"), "spk-3", spec, {})
     )
     assert said.reply.key == "profile.card"
     assert render(said.reply, Style()).splitlines()[0] == "Evelyn"
