@@ -92,8 +92,9 @@ def parse_skills(text: str) -> list[str]:
             seen[skill_key(skill)] = skill
     if not seen:
         raise DomainError("provider.no_skills")
-    for skill in seen.values():
-        if len(skill) > 80:
+    for key, skill in seen.items():
+        # Case folding can lengthen a skill ("ﬃ" folds to "ffi"): the stored key counts too.
+        if len(skill) > 80 or len(key) > 80:
             raise DomainError("input.too_long", field="skill", limit=80)
     return list(seen.values())
 

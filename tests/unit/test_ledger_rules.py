@@ -324,3 +324,13 @@ def test_skills_are_split_and_matched_loosely() -> None:
     assert provider.offers("  SPANISH ") and not provider.offers("french")
     with pytest.raises(DomainError):
         ag.parse_skills(" , ;")
+
+
+def test_a_skill_whose_folded_key_outgrows_the_limit_is_refused() -> None:
+    from bot.model import agreements as ag
+
+    # Forty ligatures fit in 80 characters, but fold to 120: the stored key must fit too.
+    with pytest.raises(DomainError) as raised:
+        ag.parse_skills("ﬃ" * 40)
+    assert raised.value.code == "input.too_long"
+    assert ag.parse_skills("ﬃ" * 26) == ["ﬃ" * 26]
