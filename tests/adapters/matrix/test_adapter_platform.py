@@ -33,6 +33,8 @@ async def test_a_long_answer_is_split_into_events_within_the_size_limit(
     room = await open_room(alice, [account.user_id])
     async with junto(homeserver, tmp_path, account, [room]) as bot:
         await alice.until(lambda: joined(alice, room, bot.user_id), what="Junto joining")
+        # Junto's own sync must have the room too before it can send there.
+        await alice.until(lambda: room in bot.bot.client.rooms, what="the room in Junto's sync")
         lines = [f"line {i}: " + "é" * 200 for i in range(400)]  # about 160 KB of UTF-8
         text = "\n".join(lines)
         notice = Notice(
